@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Fails when a C++ source in the repository is not formatted by .clang-format.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+mapfile -t files < <(git ls-files -co --exclude-standard -- '*.cpp' '*.h' 2>/dev/null || find models app ui tests -name '*.cpp' -o -name '*.h')
+bad=()
+for f in "${files[@]}"; do
+    [ -f "$f" ] || continue
+    clang-format --dry-run --Werror "$f" >/dev/null 2>&1 || bad+=("$f")
+done
+if [ ${#bad[@]} -gt 0 ]; then
+    printf 'not formatted (run clang-format -i):\n' >&2
+    printf '  %s\n' "${bad[@]}" >&2
+    exit 1
+fi
+echo "all ${#files[@]} C++ files formatted"

@@ -1,0 +1,352 @@
+#include "MainWindow.h"
+
+#include "UiLogging.h"
+#include "about/AboutDialog.h"
+#include "core/BuildInfo.h"
+#include "mainwindow/ClusterPage.h"
+#include "mainwindow/EmptyStatePage.h"
+#include "mainwindow/RecentProfiles.h"
+#include "newprofile/NewProfileDialog.h"
+#include "profile/PresetRegistry.h"
+#include "secrets/SecretStore.h"
+
+#include <QCloseEvent>
+#include <QDir>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QLabel>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QSettings>
+#include <QStackedWidget>
+#include <QStandardPaths>
+#include <QStatusBar>
+
+namespace {
+
+const QString exampleProfile = QStringLiteral(":/examples/jatos-example.json");
+
+QString fileFilter()
+{
+    return MainWindow::tr("Clusterdesk profiles (*.json);;All files (*)");
+}
+
+QString withJsonSuffix(const QString &path)
+{
+    return QFileInfo(path).suffix().isEmpty() ? path + QStringLiteral(".json") : path;
+}
+
+} // namespace
+
+MainWindow::MainWindow(QWidget *parent)
+    : QMainWindow(parent)
+    , m_pages(new QStackedWidget(this))
+    , m_emptyPage(new EmptyStatePage(m_pages))
+    , m_clusterPage(new ClusterPage(m_pages))
+    , m_recent(new RecentProfiles(this))
+    , m_secrets(new SecretStore(this))
+{
+    m_pages->addWidget(m_emptyPage);
+    m_pages->addWidget(m_clusterPage);
+    setCentralWidget(m_pages);
+    // Created now so it is shown with the window; made later, it would stay hidden.
+    statusBar()->setSizeGripEnabled(true);
+    createMenus();
+
+    connect(m_emptyPage, &EmptyStatePage::openProfileRequested, this, &MainWindow::chooseAndOpenProfile);
+    connect(m_emptyPage, &EmptyStatePage::newProfileRequested, this, &MainWindow::newProfile);
+    connect(m_emptyPage, &EmptyStatePage::exampleProfileRequested, this, &MainWindow::openExampleProfile);
+    connect(m_emptyPage, &EmptyStatePage::recentProfileRequested, this, &MainWindow::openProfile);
+    connect(m_recent, &RecentProfiles::changed, this, &MainWindow::refreshRecent);
+
+    // Find out now, without waiting, whether secrets can be kept in a keychain: one
+    // read of an entry nobody writes. Only the store's backend switch matters here.
+    connect(m_secrets, &SecretStore::keychainUnavailable, this, &MainWindow::showKeychainWarning);
+    m_secrets->read(QStringLiteral("clusterdesk/keychain-check"));
+
+    readSettings();
+    refreshRecent();
+    updateTitleAndActions();
+}
+
+MainWindow::~MainWindow() = default;
+
+void MainWindow::createMenus()
+{
+    QMenu *file = menuBar()->addMenu(tr("&File"));
+    file->addAction(tr("&New Profile…"), QKeySequence(Qt::CTRL | Qt::Key_N), this, &MainWindow::newProfile);
+    file->addAction(
+        tr("&Open Profile…"), QKeySequence(Qt::CTRL | Qt::Key_O), this, &MainWindow::chooseAndOpenProfile);
+    m_recentMenu = file->addMenu(tr("Open &Recent"));
+    m_recentMenu->setObjectName(QStringLiteral("recentMenu"));
+    m_recentMenu->setToolTipsVisible(true);
+    connect(m_recentMenu, &QMenu::aboutToShow, this, &MainWindow::refreshRecent);
+    file->addSeparator();
+    m_saveAction = file->addAction(tr("&Save"), QKeySequence(Qt::CTRL | Qt::Key_S), this, &MainWindow::save);
+    m_saveAsAction = file->addAction(
+        tr("Save &As…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_S), this, &MainWindow::saveAs);
+    m_closeAction = file->addAction(tr("&Close Profile"), QKeySequence(Qt::CTRL | Qt::Key_W), this, [this] {
+        if (maybeDiscard())
+            closeProfile();
+    });
+    file->addSeparator();
+    QAction *quit = file->addAction(tr("&Quit"), QKeySequence(Qt::CTRL | Qt::Key_Q), this, &QWidget::close);
+    quit->setMenuRole(QAction::QuitRole);
+
+    QMenu *help = menuBar()->addMenu(tr("&Help"));
+    QAction *about = help->addAction(tr("&About Clusterdesk"), this, &MainWindow::showAbout);
+    about->setMenuRole(QAction::AboutRole);
+}
+
+bool MainWindow::openProfile(const QString &path)
+{
+    auto loaded = ProfileFile::load(path, PresetRegistry::builtIn());
+    if (!loaded) {
+        qCInfo(lcUi).noquote() << "cannot open" << path << ":" << formatIssues(loaded.error());
+        warn(tr("Cannot Open Profile"),
+            tr("\"%1\" is not a profile Clusterdesk can open.").arg(QFileInfo(path).fileName()),
+            formatIssues(loaded.error()));
+        return false;
+    }
+    const QString absolute = loaded->path;
+    rememberFolder(absolute);
+    m_recent->add(absolute);
+    showProfile(std::move(*loaded), absolute);
+    return true;
+}
+
+bool MainWindow::openExampleProfile()
+{
+    auto loaded = ProfileFile::load(exampleProfile, PresetRegistry::builtIn());
+    if (!loaded) {
+        // A broken built-in example is a build defect, but say so rather than do nothing.
+        warn(tr("Cannot Open Example"), tr("The example profile is damaged."), formatIssues(loaded.error()));
+        return false;
+    }
+    showProfile(std::move(*loaded), QString());
+    return true;
+}
+
+void MainWindow::showProfile(LoadedProfile loaded, const QString &path)
+{
+    m_path = path;
+    m_profile = std::move(loaded);
+    m_clusterPage->setProfile(*m_profile, m_path);
+    m_pages->setCurrentWidget(m_clusterPage);
+    setWindowModified(false);
+    updateTitleAndActions();
+    statusBar()->showMessage(tr("Opened %1").arg(m_profile->profile.name), 5000);
+}
+
+void MainWindow::closeProfile()
+{
+    m_profile.reset();
+    m_path.clear();
+    m_clusterPage->clear();
+    m_pages->setCurrentWidget(m_emptyPage);
+    setWindowModified(false);
+    refreshRecent();
+    updateTitleAndActions();
+}
+
+bool MainWindow::isShowingCluster() const
+{
+    return m_pages->currentWidget() == m_clusterPage;
+}
+
+void MainWindow::chooseAndOpenProfile()
+{
+    if (!maybeDiscard())
+        return;
+    const QString path
+        = QFileDialog::getOpenFileName(this, tr("Open Profile"), profileFolder(), fileFilter());
+    if (!path.isEmpty())
+        openProfile(path);
+}
+
+void MainWindow::newProfile()
+{
+    if (!maybeDiscard())
+        return;
+    NewProfileDialog dialog(PresetRegistry::builtIn(), this);
+    if (dialog.exec() != QDialog::Accepted || !dialog.profile())
+        return;
+    const ClusterProfile profile = *dialog.profile();
+    const auto preset = ProfileFile::check(profile, PresetRegistry::builtIn());
+    if (!preset)
+        return; // the dialog accepts only profiles that pass this check
+
+    const QString suggested = QDir(profileFolder()).filePath(ProfileDraft::slug(profile.name) + u".json");
+    const QString chosen
+        = QFileDialog::getSaveFileName(this, tr("Save New Profile"), suggested, fileFilter());
+    // Without a file the new cluster is still shown, untitled and unsaved, so
+    // nothing typed is lost; Save asks again.
+    showProfile(LoadedProfile {QString(), profile, *preset}, QString());
+    if (chosen.isEmpty() || !saveProfileTo(withJsonSuffix(chosen)))
+        setWindowModified(true);
+}
+
+bool MainWindow::save()
+{
+    return m_path.isEmpty() ? saveAs() : saveProfileTo(m_path);
+}
+
+bool MainWindow::saveAs()
+{
+    if (!m_profile)
+        return false;
+    const QString name = m_path.isEmpty() ? ProfileDraft::slug(m_profile->profile.name) + u".json"
+                                          : QFileInfo(m_path).fileName();
+    const QString path = QFileDialog::getSaveFileName(
+        this, tr("Save Profile As"), QDir(profileFolder()).filePath(name), fileFilter());
+    return !path.isEmpty() && saveProfileTo(withJsonSuffix(path));
+}
+
+bool MainWindow::saveProfileTo(const QString &path)
+{
+    if (!m_profile)
+        return false;
+    if (const auto saved = ProfileFile::save(m_profile->profile, path); !saved) {
+        warn(tr("Cannot Save Profile"), saved.error().message);
+        return false;
+    }
+    m_path = QFileInfo(path).absoluteFilePath();
+    m_profile->path = m_path;
+    rememberFolder(m_path);
+    m_recent->add(m_path);
+    m_clusterPage->setProfile(*m_profile, m_path);
+    setWindowModified(false);
+    updateTitleAndActions();
+    statusBar()->showMessage(tr("Saved %1").arg(QDir::toNativeSeparators(m_path)), 5000);
+    return true;
+}
+
+bool MainWindow::maybeDiscard()
+{
+    if (!isWindowModified() || !m_profile)
+        return true;
+    const auto answer = QMessageBox::question(this, tr("Unsaved Profile"),
+        tr("The profile \"%1\" has not been saved. Save it first?").arg(m_profile->profile.name),
+        QMessageBox::Save | QMessageBox::Discard | QMessageBox::Cancel, QMessageBox::Save);
+    if (answer == QMessageBox::Save)
+        return save();
+    return answer == QMessageBox::Discard;
+}
+
+void MainWindow::showAbout()
+{
+    AboutDialog dialog(this);
+    dialog.exec();
+}
+
+void MainWindow::refreshRecent()
+{
+    const QStringList paths = m_recent->paths();
+    m_emptyPage->setRecentProfiles(paths);
+
+    m_recentMenu->clear();
+    for (qsizetype i = 0; i < paths.size(); ++i) {
+        const QString path = paths.at(i);
+        QAction *action = m_recentMenu->addAction(
+            QStringLiteral("&%1 %2").arg(i + 1).arg(RecentProfiles::displayName(path)), this, [this, path] {
+                if (maybeDiscard())
+                    openProfile(path);
+            });
+        action->setData(path);
+        action->setToolTip(QDir::toNativeSeparators(path));
+    }
+    if (paths.isEmpty())
+        m_recentMenu->addAction(tr("No recent profiles"))->setEnabled(false);
+    m_recentMenu->addSeparator();
+    QAction *clear = m_recentMenu->addAction(tr("&Clear Recent"), m_recent, &RecentProfiles::clear);
+    clear->setEnabled(!paths.isEmpty());
+}
+
+void MainWindow::updateTitleAndActions()
+{
+    if (m_profile)
+        setWindowTitle(tr("%1[*] — %2").arg(m_profile->profile.name, BuildInfo::applicationName()));
+    else
+        setWindowTitle(BuildInfo::applicationName());
+    for (QAction *action : {m_saveAction, m_saveAsAction, m_closeAction})
+        action->setEnabled(m_profile.has_value());
+}
+
+void MainWindow::showKeychainWarning(const QString &reason)
+{
+    if (!m_keychainWarning) {
+        m_keychainWarning
+            = new QLabel(tr("No system keychain: secrets are kept in memory for this session only."), this);
+        m_keychainWarning->setObjectName(QStringLiteral("keychainWarning"));
+        m_keychainWarning->setAccessibleName(tr("Keychain warning"));
+        statusBar()->addPermanentWidget(m_keychainWarning);
+    }
+    m_keychainWarning->setToolTip(reason);
+}
+
+void MainWindow::setWarningPresenter(WarningPresenter presenter)
+{
+    m_warningPresenter = std::move(presenter);
+}
+
+void MainWindow::warn(const QString &title, const QString &text, const QString &details)
+{
+    if (m_warningPresenter) {
+        m_warningPresenter(title, text, details);
+        return;
+    }
+    QMessageBox box(QMessageBox::Warning, title, text, QMessageBox::Ok, this);
+    // One problem per line; as a list, a problem that wraps still reads as one.
+    const QStringList lines = details.split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+    if (lines.size() > 1) {
+        QString list;
+        for (const QString &line : lines)
+            list += QStringLiteral("<li>%1</li>").arg(line.toHtmlEscaped());
+        box.setTextFormat(Qt::RichText);
+        box.setInformativeText(QStringLiteral("<ul style=\"margin-left: -20px\">%1</ul>").arg(list));
+    } else {
+        box.setInformativeText(details);
+    }
+    box.exec();
+}
+
+QString MainWindow::profileFolder() const
+{
+    const QString remembered = QSettings().value(QStringLiteral("lastProfileFolder")).toString();
+    if (!remembered.isEmpty() && QFileInfo(remembered).isDir())
+        return remembered;
+    return QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation);
+}
+
+void MainWindow::rememberFolder(const QString &path)
+{
+    QSettings().setValue(QStringLiteral("lastProfileFolder"), QFileInfo(path).absolutePath());
+}
+
+void MainWindow::readSettings()
+{
+    QSettings settings;
+    if (!restoreGeometry(settings.value(QStringLiteral("mainWindow/geometry")).toByteArray()))
+        resize(1000, 640);
+    restoreState(settings.value(QStringLiteral("mainWindow/state")).toByteArray());
+    m_clusterPage->restoreHeaderState(
+        settings.value(QStringLiteral("mainWindow/nodeTableHeader")).toByteArray());
+}
+
+void MainWindow::writeSettings() const
+{
+    QSettings settings;
+    settings.setValue(QStringLiteral("mainWindow/geometry"), saveGeometry());
+    settings.setValue(QStringLiteral("mainWindow/state"), saveState());
+    settings.setValue(QStringLiteral("mainWindow/nodeTableHeader"), m_clusterPage->saveHeaderState());
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    if (!maybeDiscard()) {
+        event->ignore();
+        return;
+    }
+    writeSettings();
+    event->accept();
+}

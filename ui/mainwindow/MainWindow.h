@@ -1,0 +1,92 @@
+#pragma once
+
+#include "profile/ProfileFile.h"
+
+#include <QMainWindow>
+#include <QPointer>
+
+#include <functional>
+#include <optional>
+
+class ClusterPage;
+class EmptyStatePage;
+class QAction;
+class QLabel;
+class QMenu;
+class QStackedWidget;
+class RecentProfiles;
+class SecretRequest;
+class SecretStore;
+
+// The main window: one open profile at a time, shown as its cluster page, or the
+// empty-state page when none is open. Profiles are small local files, so opening
+// and saving run here on the GUI thread; anything that reaches a node, a database
+// or the keychain goes through app/ services that answer asynchronously.
+class MainWindow final : public QMainWindow
+{
+    Q_OBJECT
+
+public:
+    // How a warning reaches the user. The default is a modal QMessageBox; tests
+    // install their own so that nothing blocks.
+    using WarningPresenter
+        = std::function<void(const QString &title, const QString &text, const QString &details)>;
+
+    explicit MainWindow(QWidget *parent = nullptr);
+    ~MainWindow() override;
+
+    // Opens a profile file, or warns with every problem it has and keeps what is open.
+    bool openProfile(const QString &path);
+    // Opens the built-in example read-only: it is untitled, so Save asks for a file.
+    bool openExampleProfile();
+    bool saveProfileTo(const QString &path);
+    void closeProfile();
+
+    const std::optional<LoadedProfile> &profile() const { return m_profile; }
+    // Where the open profile is saved; empty while it is untitled.
+    QString profilePath() const { return m_path; }
+    bool isShowingCluster() const;
+    RecentProfiles *recentProfiles() const { return m_recent; }
+    ClusterPage *clusterPage() const { return m_clusterPage; }
+    EmptyStatePage *emptyStatePage() const { return m_emptyPage; }
+    QMenu *recentMenu() const { return m_recentMenu; }
+    SecretStore *secretStore() const { return m_secrets; }
+
+    void setWarningPresenter(WarningPresenter presenter);
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
+
+private:
+    void createMenus();
+    void chooseAndOpenProfile();
+    void newProfile();
+    bool save();
+    bool saveAs();
+    bool maybeDiscard();
+    void showAbout();
+    void showProfile(LoadedProfile loaded, const QString &path);
+    void refreshRecent();
+    void updateTitleAndActions();
+    void showKeychainWarning(const QString &reason);
+    void warn(const QString &title, const QString &text, const QString &details = {});
+    QString profileFolder() const;
+    void rememberFolder(const QString &path);
+    void readSettings();
+    void writeSettings() const;
+
+    QStackedWidget *m_pages = nullptr;
+    EmptyStatePage *m_emptyPage = nullptr;
+    ClusterPage *m_clusterPage = nullptr;
+    RecentProfiles *m_recent = nullptr;
+    SecretStore *m_secrets = nullptr;
+    QLabel *m_keychainWarning = nullptr;
+    QMenu *m_recentMenu = nullptr;
+    QAction *m_saveAction = nullptr;
+    QAction *m_saveAsAction = nullptr;
+    QAction *m_closeAction = nullptr;
+    WarningPresenter m_warningPresenter;
+
+    std::optional<LoadedProfile> m_profile;
+    QString m_path;
+};
