@@ -1,6 +1,11 @@
 #!/usr/bin/env bash
-# Installs the Debian 12 packages Clusterdesk needs to build, run and test.
+# Installs the Debian 12 packages Clusterdesk needs to build, run and test, and the
+# sandbox cluster (tests/sandbox) needs to run: a real MariaDB and OpenSSH server.
 # Idempotent: packages already present are left alone, so a second run is quick.
+#
+# The sandbox starts private mariadbd and sshd processes on loopback addresses. The
+# system-wide services those packages would start are kept from starting while
+# they install; a server the machine already had is never touched.
 set -euo pipefail
 
 packages=(
@@ -12,6 +17,8 @@ packages=(
     qtkeychain-qt6-dev libssh-dev nlohmann-json3-dev
     # a real Secret Service for the keychain tests, an X server for screenshots
     gnome-keyring libsecret-tools dbus dbus-x11 xvfb xauth x11-utils imagemagick fonts-dejavu-core
+    # the sandbox cluster: real database and SSH servers, driven from Debian's Python
+    mariadb-server mariadb-client openssh-server openssh-client python3 iproute2 util-linux
     # formatting checks
     clang-format
 )
@@ -37,7 +44,34 @@ else
     SUDO=
 fi
 
+# Forbid service starts for the length of the install, unless a policy is already
+# in place (container images ship one that does the same).
+policy=/usr/sbin/policy-rc.d
+own_policy=
+if [ ! -e "$policy" ]; then
+    own_policy=1
+    printf '#!/bin/sh\n# install-deps: no service starts during the install\nexit 101\n' \
+        | $SUDO tee "$policy" >/dev/null
+    $SUDO chmod 755 "$policy"
+fi
+remove_policy() {
+    if [ -n "$own_policy" ]; then $SUDO rm -f "$policy"; fi
+}
+trap remove_policy EXIT
+
 echo "install-deps: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -q
 $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
+
+# The servers installed just now are for the sandbox only: keep them off at boot too.
+for pair in mariadb-server:mariadb openssh-server:ssh; do
+    package=${pair%%:*}
+    service=${pair##*:}
+    case " ${missing[*]} " in *" $package "*) ;; *) continue ;; esac
+    if [ -d /run/systemd/system ]; then
+        $SUDO systemctl disable --now "$service.service" >/dev/null 2>&1 || true
+    elif [ -x "/etc/init.d/$service" ]; then
+        $SUDO "/etc/init.d/$service" stop >/dev/null 2>&1 || true
+    fi
+done

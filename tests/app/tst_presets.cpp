@@ -1,9 +1,10 @@
-// The built-in product presets: every one loads, and each says what products.md
-// says of its product. Malformed preset files are refused with the file and the
+// The built-in product presets: every one loads, and each holds what its product's
+// documentation says. Malformed preset files are refused with the file and the
 // JSON path named.
 #include "profile/PresetRegistry.h"
 
 #include <QFile>
+#include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -23,6 +24,8 @@ private Q_SLOTS:
     void duplicateIdsAreRefused();
     void profileOverridesApply();
     void unknownProductNamesTheKnownOnes();
+    void runningCommandSaysNoWhenNothingRuns_data();
+    void runningCommandSaysNoWhenNothingRuns();
 };
 
 namespace {
@@ -195,6 +198,32 @@ void TestPresets::unknownProductNamesTheKnownOnes()
     QVERIFY(!preset.has_value());
     QCOMPARE(preset.error().first().path, u"product"_s);
     QVERIFY(preset.error().first().reason.contains(u"generic, jatos, joget, openspecimen"_s));
+}
+
+void TestPresets::runningCommandSaysNoWhenNothingRuns_data()
+{
+    QTest::addColumn<QString>("product");
+    QTest::addRow("jatos") << u"jatos"_s;
+    QTest::addRow("openspecimen") << u"openspecimen"_s;
+    QTest::addRow("joget") << u"joget"_s;
+}
+
+void TestPresets::runningCommandSaysNoWhenNothingRuns()
+{
+    // Run as SSH runs it: one shell command line. A pattern that matches its own
+    // command line (pgrep -f 'a.b' finds the shell running "pgrep -f 'a.b'") would
+    // report every stopped node as running.
+    QFETCH(QString, product);
+    const ProductPreset preset = builtIn(product);
+    QTemporaryDir install;
+    const QString command
+        = ProductPreset::expand(preset.commands.running, {{u"installDir"_s, install.path()}});
+    QVERIFY(!command.isEmpty());
+    QProcess shell;
+    shell.start(u"/bin/sh"_s, {u"-c"_s, command + u" </dev/null"_s});
+    QVERIFY(shell.waitForFinished(10000));
+    QCOMPARE(shell.exitStatus(), QProcess::NormalExit);
+    QVERIFY2(shell.exitCode() != 0, qPrintable(command));
 }
 
 QTEST_GUILESS_MAIN(TestPresets)

@@ -1,0 +1,94 @@
+"""The `clusterdesk-sandbox` command line: up, down, status, fault, make-release,
+and sql (a query against the sandbox database as its administrator, for tests and
+demos). Errors are one line on stderr and exit status 1; usage errors exit 2."""
+
+import argparse
+import os
+import sys
+
+from . import cluster, faults, httponly, release
+from .products import PRODUCTS, check_version
+from .util import SandboxError
+
+
+def parser():
+    ap = argparse.ArgumentParser(
+        prog="clusterdesk-sandbox",
+        description="A local cluster of simulated JATOS, OpenSpecimen or Joget DX nodes behind real "
+                    "OpenSSH servers and a real MariaDB, for Clusterdesk's tests and demos.")
+    sub = ap.add_subparsers(dest="command", required=True,
+                         metavar="{up,down,status,fault,make-release,sql}")
+
+    up = sub.add_parser("up", help="start a sandbox cluster in DIR")
+    up.add_argument("--product", required=True, choices=sorted(PRODUCTS))
+    up.add_argument("--nodes", type=int, default=3)
+    up.add_argument("--dir", required=True)
+    up.add_argument("--version", help="node version (default: jatos 3.10.4, openspecimen v11.0.2, joget 8.0.12)")
+    up.add_argument("--warmup", type=float, default=3.0,
+                    help="seconds a starting node takes before its health endpoint answers (default 3)")
+    up.add_argument("--trust-host-keys", action="store_true",
+                    help="put the nodes' host keys in DIR/known_hosts (default: leave it empty)")
+    up.add_argument("--http-only", action="store_true",
+                    help="HTTP nodes only, all in one process (no database, no SSH): for benchmarks")
+    up.add_argument("--latency-ms", type=int, default=0, help="--http-only: delay of every answer")
+    up.add_argument("--no-wait", action="store_true", help="return once started, before the nodes are ready")
+    up.add_argument("--cli", help="clusterdesk-cli to validate the profile with (default: $CLUSTERDESK_CLI, "
+                                  "then build/default/app/clusterdesk-cli)")
+
+    down = sub.add_parser("down", help="stop everything of the sandbox in DIR")
+    down.add_argument("--dir", required=True)
+
+    st = sub.add_parser("status", help="one line per component; exit 0 when all are up")
+    st.add_argument("--dir", required=True)
+
+    fl = sub.add_parser("fault", help="inject a fault into a node")
+    fl.add_argument("--dir", required=True)
+    fl.add_argument("--node", required=True)
+    fl.add_argument("kind", choices=faults.KINDS)
+    fl.add_argument("arg", nargs="?", help="slow: milliseconds; wrong-version: the version to report")
+
+    mr = sub.add_parser("make-release", help="build a release package (.tar.gz or .zip)")
+    mr.add_argument("--product", required=True, choices=sorted(PRODUCTS))
+    mr.add_argument("--version", required=True)
+    mr.add_argument("--out", required=True)
+
+    q = sub.add_parser("sql", help="run SQL on the sandbox's product database (as its administrator)")
+    q.add_argument("--dir", required=True)
+    q.add_argument("query")
+
+    hs = sub.add_parser("serve-http-only")      # internal: the --http-only process
+    hs.add_argument("--dir", required=True)
+    hs.add_argument("--sandbox-http-only", help="marker: lets `down` find this process")
+    return ap
+
+
+def main(argv=None):
+    args = parser().parse_args(argv)
+    try:
+        if args.command == "up":
+            if args.version:
+                check_version(args.product, args.version)
+            return cluster.up(args)
+        if args.command == "down":
+            return cluster.down(args.dir)
+        if args.command == "status":
+            return cluster.status(args.dir)
+        if args.command == "fault":
+            return cluster.fault(args.dir, args.node, args.kind, args.arg)
+        if args.command == "make-release":
+            out = release.make_package(args.product, check_version(args.product, args.version), args.out)
+            print(out)
+            print("install on a node with: {installDir}/install-release.sh %s %s"
+                  % (os.path.basename(out), args.version))
+            return 0
+        if args.command == "sql":
+            return cluster.sql(args.dir, args.query)
+        if args.command == "serve-http-only":
+            return httponly.serve(os.path.abspath(args.dir))
+    except SandboxError as e:
+        print("clusterdesk-sandbox: error: %s" % e, file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    return 2
+
