@@ -23,16 +23,26 @@ class SandboxError(Exception):
     """A failure worth one clear line to the user, not a traceback."""
 
 
+def subnet():
+    """The second octet of every node address: 0 unless CLUSTERDESK_SANDBOX_SUBNET
+    says otherwise, so that sandboxes started side by side (parallel test suites)
+    never share an address. Always inside 127.0.0.0/8."""
+    text = os.environ.get("CLUSTERDESK_SANDBOX_SUBNET", "0")
+    if not text.isdigit() or not 0 <= int(text) <= 255:
+        raise SandboxError("CLUSTERDESK_SANDBOX_SUBNET must be a number from 0 to 255, not %r" % text)
+    return int(text)
+
+
 def node_address(index):
-    """Node K (1-based) listens on 127.0.1.K; past 254 the third octet moves on:
-    node 255 is 127.0.2.1, node 1000 is 127.0.4.238. Always inside 127.0.0.0/8."""
+    """Node K (1-based) listens on 127.S.1.K (S from subnet(), normally 0); past 254
+    the third octet moves on: node 255 is 127.S.2.1, node 1000 is 127.S.4.238."""
     if index < 1:
         raise ValueError("node index starts at 1")
     i = index - 1
     third = 1 + i // 254
     if third > 255:
         raise ValueError("too many nodes for the loopback plan")
-    return "127.0.%d.%d" % (third, 1 + i % 254)
+    return "127.%d.%d.%d" % (subnet(), third, 1 + i % 254)
 
 
 def wait_until(predicate, timeout, what, interval=0.05):
