@@ -22,6 +22,12 @@ packages=(
     # formatting checks
     clang-format
 )
+# The sandbox's Kubernetes emulation is checked with a real kubectl. Debian's comes
+# in kubernetes-client; a kubectl the machine already has (another vendor's
+# package owns the same path) serves as well.
+if ! command -v kubectl >/dev/null 2>&1; then
+    packages+=(kubernetes-client)
+fi
 
 missing=()
 for p in "${packages[@]}"; do

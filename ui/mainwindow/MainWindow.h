@@ -15,7 +15,6 @@ class QLabel;
 class QMenu;
 class QStackedWidget;
 class RecentProfiles;
-class SecretRequest;
 class SecretStore;
 
 // The main window: one open profile at a time, shown as its cluster page, or the

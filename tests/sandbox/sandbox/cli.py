@@ -31,6 +31,9 @@ def parser():
     up.add_argument("--http-only", action="store_true",
                     help="HTTP nodes only, all in one process (no database, no SSH): for benchmarks")
     up.add_argument("--latency-ms", type=int, default=0, help="--http-only: delay of every answer")
+    up.add_argument("--deployment", choices=["hosts", "kubernetes", "compose"], default="hosts",
+                    help="also emulate a Kubernetes API server or a `docker compose` on the nodes' SSH "
+                         "(default hosts: neither)")
     up.add_argument("--no-wait", action="store_true", help="return once started, before the nodes are ready")
     up.add_argument("--cli", help="clusterdesk-cli to validate the profile with (default: $CLUSTERDESK_CLI, "
                                   "then build/default/app/clusterdesk-cli)")
@@ -55,6 +58,11 @@ def parser():
     q = sub.add_parser("sql", help="run SQL on the sandbox's product database (as its administrator)")
     q.add_argument("--dir", required=True)
     q.add_argument("query")
+
+    for internal in ("serve-k8s", "serve-docker"):      # internal: the emulation processes
+        em = sub.add_parser(internal)
+        em.add_argument("--dir", required=True)
+        em.add_argument("--marker", help="marker: lets `down` find this process")
 
     hs = sub.add_parser("serve-http-only")      # internal: the --http-only process
     hs.add_argument("--dir", required=True)
@@ -83,6 +91,12 @@ def main(argv=None):
             return 0
         if args.command == "sql":
             return cluster.sql(args.dir, args.query)
+        if args.command == "serve-k8s":
+            from . import k8s
+            return k8s.serve(os.path.abspath(args.dir))
+        if args.command == "serve-docker":
+            from . import compose
+            return compose.serve(os.path.abspath(args.dir))
         if args.command == "serve-http-only":
             return httponly.serve(os.path.abspath(args.dir))
     except SandboxError as e:

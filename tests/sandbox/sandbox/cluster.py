@@ -12,7 +12,7 @@ import socket
 import urllib.error
 import urllib.request
 
-from . import configs, faults, keychain, profile, release, schema, ssh
+from . import configs, emulation, faults, keychain, profile, release, schema, ssh
 from .db import Server
 from .products import evolution_for, product
 from .util import (SandboxError, find_pids, node_address, pid_alive, pid_state, port_open, read_json,
@@ -110,7 +110,9 @@ def up(args):
     state = {"format": 1, "id": sandbox_id(top), "dir": top, "product": pid, "version": version,
              "warmup": args.warmup, "httpOnly": bool(args.http_only), "running": True,
              "sshUser": ssh.ssh_user(), "shared": os.path.join(top, "shared"), "nodes": nodes,
-             "keychainNames": []}
+             "keychainNames": [], "deployment": getattr(args, "deployment", "hosts")}
+    if args.http_only and state["deployment"] != "hosts":
+        raise SandboxError("--deployment %s needs a full sandbox (not --http-only)" % state["deployment"])
     save_state(state)
     try:
         if args.http_only:
@@ -119,6 +121,7 @@ def up(args):
         else:
             _up_cluster(state, args)
         path = profile.write(state)
+        emulation.amend_profile(state, path)
         ok, out = profile.validate(path, getattr(args, "cli", None))
         if ok is False:
             raise SandboxError("clusterdesk-cli does not accept %s:\n%s" % (path, out))
@@ -197,6 +200,7 @@ def _up_cluster(state, args):
         write_json(os.path.join(shared, "config-settings", "cluster.json"), {
             "notifTimeout": 60, "notifErrorRcpts": ["admin@example.org"], "secret": app_secret,
             "nodes": [{"name": n["name"], "url": p.url(n["address"])} for n in state["nodes"]]}, mode=0o600)
+    secret_values.update(emulation.prepare(state, state["deployment"]))
     ssh.write_known_hosts(top, state["nodes"], args.trust_host_keys)
     # 3. one sshd per node, then the nodes themselves, one at a time
     state["pidNamespaces"] = ssh.pid_namespaces_available()
@@ -214,6 +218,8 @@ def _up_cluster(state, args):
         for n in state["nodes"]:
             url = p.health_url(n["address"])
             wait_until(lambda: http_ok(url), args.warmup + 60, "%s to answer %s" % (n["name"], url), 0.1)
+    save_state(state)
+    emulation.start(state, state["deployment"])
     # 4. secrets and profile
     state["secrets"] = keychain.store_all(top, secret_values)
     state["keychainNames"] = sorted(secret_values) if state["secrets"] == "keychain" else []
@@ -252,6 +258,7 @@ def down(top, quiet=False):
         return 0
     if state.get("httpOnly"):
         terminate(find_pids(http_only_marker(top)), timeout=10)
+    emulation.stop(state)
     for n in [] if state.get("httpOnly") else state.get("nodes", []):
         terminate(node_pids(n), timeout=10)
     for n in [] if state.get("httpOnly") else state.get("nodes", []):
@@ -328,6 +335,9 @@ def status(top):
             lines.append("%-24s %-8s %-28s pid %s" % ("sshd " + n["name"], "running" if alive else "stopped",
                                                       "%s:%d" % (n["address"], ssh.SSH_PORT),
                                                       n.get("nsPid") if alive else "-"))
+    emulated = emulation.status_lines(state)
+    all_up &= not any(" stopped " in line for line in emulated)
+    lines += emulated
     print("\n".join(lines))
     return 0 if all_up else 1
 

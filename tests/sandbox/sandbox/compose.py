@@ -1,0 +1,277 @@
+"""Docker Compose emulation for `up --deployment compose`: a `docker` command on the
+PATH of every sandbox SSH session (DIR/bin/docker; the sshd configs get
+`SetEnv PATH=DIR/bin:...`) that hands its arguments to an emulated Docker daemon
+on the unix socket DIR/docker.sock, as the real CLI talks to dockerd. The daemon
+runs on the host (`clusterdesk-sandbox serve-docker`), outside the nodes' PID
+namespaces, and maps the service's containers 1:1 to the sandbox nodes
+(container `<project>-<service>-K` is node K). It answers:
+
+    docker compose [-f FILE] [--project-directory DIR] [-p NAME] ps [-a] [-q] [--format json|table] [SERVICE]
+    docker compose ... stop [-t N] [SERVICE...] | start [SERVICE...] | restart [SERVICE...]
+    docker compose ... up -d [--scale SERVICE=N] [SERVICE...]
+    docker compose version
+
+`ps --format json` prints one JSON object per line, as Compose v2.21 and later do
+(earlier v2 releases printed one JSON array): Command, CreatedAt, ExitCode, Health,
+ID, Image, Labels, LocalVolumes, Mounts, Name, Names, Networks, Ports, Project,
+Publishers [{URL, TargetPort, PublishedPort, Protocol}], RunningFor, Service, Size,
+State (running | exited), Status ("Up 5 minutes (healthy)", "Exited (137) 2 seconds
+ago"). Without -a only running containers are listed, as with the real command."""
+
+import json
+import os
+import re
+import socketserver
+import threading
+import time
+
+from .nodectl import Nodes, image_for, uid
+from .util import write_atomic, write_json
+
+SHIM = '''#!/usr/bin/python3
+"""docker CLI shim of clusterdesk-sandbox: forwards to the emulated daemon."""
+import json, os, socket, sys
+try:
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    s.connect(%(sock)r)
+except OSError:
+    sys.stderr.write("Cannot connect to the Docker daemon at unix:///var/run/docker.sock. "
+                     "Is the docker daemon running?\\n")
+    sys.exit(1)
+s.sendall(json.dumps({"argv": sys.argv[1:], "cwd": os.getcwd()}).encode() + b"\\n")
+s.shutdown(socket.SHUT_WR)
+data = b""
+while True:
+    chunk = s.recv(65536)
+    if not chunk:
+        break
+    data += chunk
+r = json.loads(data)
+sys.stdout.write(r["stdout"])
+sys.stderr.write(r["stderr"])
+sys.exit(r["rc"])
+'''
+
+COMPOSE_VERSION = "v2.24.6"
+
+
+def prepare(state):
+    top = state["dir"]
+    bindir = os.path.join(top, "bin")
+    os.makedirs(bindir, exist_ok=True)
+    write_atomic(os.path.join(bindir, "docker"), SHIM % {"sock": os.path.join(top, "docker.sock")}, mode=0o755)
+    project_dir = os.path.join(top, "compose")
+    os.makedirs(project_dir, exist_ok=True)
+    service = state["product"]
+    from .products import product
+    p = product(service)
+    write_atomic(os.path.join(project_dir, "compose.yaml"),
+                 "# the sandbox's Compose project (emulated: container K is sandbox node K)\n"
+                 "services:\n  %s:\n    image: %s\n    ports: [\"%d:%d\"]\n    healthcheck:\n"
+                 "      test: [\"CMD\", \"curl\", \"-fs\", \"http://localhost:%d%s\"]\n    deploy:\n"
+                 "      replicas: %d\n" % (service, image_for(state), p.port, p.port, p.port,
+                                         p.health_url("x").split("x:%d" % p.port, 1)[1], len(state["nodes"])))
+    state["compose"] = {"projectDir": project_dir, "service": service, "project": os.path.basename(project_dir)}
+    # sshd uses the first SetEnv line only: extend the existing one with PATH
+    for n in state["nodes"]:
+        config = os.path.join(top, "ssh", n["name"], "sshd_config")
+        with open(config) as f:
+            text = f.read()
+        text = re.sub(r"^SetEnv (.*)$", lambda m: "SetEnv %s PATH=%s:/usr/local/bin:/usr/bin:/bin" % (
+            m.group(1), bindir), text, count=1, flags=re.M)
+        write_atomic(config, text, mode=0o644)
+
+
+def human(seconds):
+    """Docker's units.HumanDuration."""
+    s = int(seconds)
+    if s < 1:
+        return "Less than a second"
+    if s == 1:
+        return "1 second"
+    if s < 60:
+        return "%d seconds" % s
+    m = s // 60
+    if m == 1:
+        return "About a minute"
+    if m < 60:
+        return "%d minutes" % m
+    h = round(s / 3600)
+    if h == 1:
+        return "About an hour"
+    return "%d hours" % h if h < 48 else "%d days" % (h // 24)
+
+
+class Daemon:
+    def __init__(self, top):
+        self.nodes = Nodes(top)
+        st = self.nodes.state
+        self.conf = st["compose"]
+        self.scale = len(self.nodes.nodes)
+        self.created = time.time()
+        self.lock = threading.Lock()       # one compose command at a time, as the real one locks the project
+
+    def container(self, p):
+        c, st = self.conf, self.nodes.state
+        name = "%s-%s-%d" % (c["project"], c["service"], p["index"])
+        now = time.time()
+        port = self.nodes.product.port
+        if p["running"]:
+            warm = now - p["started"] < st.get("warmup", 3) + 30
+            health = "healthy" if p["ready"] else ("starting" if warm else "unhealthy")
+            state, status = "running", "Up %s (%s)" % (human(now - p["started"]), health)
+        else:
+            health, state = "", "exited"
+            status = "Exited (%d) %s ago" % (p["exitCode"], human(now - (p["finished"] or now)))
+        return {
+            "Command": '"%s"' % {"jatos": "/opt/jatos/loader.sh start", "openspecimen": "/usr/local/bin/start.sh",
+                                 "joget": "/opt/joget/tomcat.sh start"}[st["product"]],
+            "CreatedAt": time.strftime("%Y-%m-%d %H:%M:%S +0000 UTC", time.gmtime(self.created)),
+            "ExitCode": 0 if p["running"] else p["exitCode"], "Health": health,
+            "ID": uid(st["id"], name).replace("-", "")[:12], "Image": image_for(st),
+            "Labels": "com.docker.compose.project=%s,com.docker.compose.service=%s,"
+                      "com.docker.compose.container-number=%d,com.docker.compose.oneoff=False"
+                      % (c["project"], c["service"], p["index"]),
+            "LocalVolumes": "0", "Mounts": "", "Name": name, "Names": name,
+            "Networks": c["project"] + "_default",
+            "Ports": "%s:%d->%d/tcp" % (p["address"], port, port) if p["running"] else "",
+            "Project": c["project"],
+            "Publishers": [{"URL": p["address"], "TargetPort": port, "PublishedPort": port if p["running"] else 0,
+                            "Protocol": "tcp"}],
+            "RunningFor": human(now - self.created) + " ago", "Service": c["service"], "Size": "0B",
+            "State": state, "Status": status}
+
+    def run(self, argv, cwd):
+        """(exit code, stdout, stderr) of one docker command line."""
+        if not argv or argv[0] != "compose":
+            if argv[:1] == ["version"] or argv[:1] == ["--version"]:
+                return 0, "Docker version 24.0.7, build afdd53b (clusterdesk-sandbox emulation)\n", ""
+            return 1, "", "docker: the sandbox emulates only `docker compose`\n"
+        args, project_dir, files, project = list(argv[1:]), None, [], None
+        while args and args[0].startswith("-"):
+            opt = args.pop(0)
+            key, eq, val = opt.partition("=")
+            if key in ("-f", "--file", "--project-directory", "-p", "--project-name", "--ansi", "--progress",
+                       "--env-file", "--profile"):
+                val = val if eq else (args.pop(0) if args else "")
+            if key in ("-f", "--file"):
+                files.append(val)
+            elif key == "--project-directory":
+                project_dir = val
+            elif key in ("-p", "--project-name"):
+                project = val
+        if not args:
+            return 1, "", "Usage:  docker compose [OPTIONS] COMMAND\n"
+        cmd, rest = args[0], args[1:]
+        if cmd == "version":
+            return 0, "Docker Compose version %s\n" % COMPOSE_VERSION, ""
+        where = project_dir or (os.path.dirname(os.path.join(cwd, files[0])) if files else cwd)
+        if os.path.realpath(os.path.join(cwd, where)) != os.path.realpath(self.conf["projectDir"]) \
+                and project != self.conf["project"]:
+            return 1, "", "no configuration file provided: not found\n"
+        with self.lock:
+            if cmd == "ps":
+                return self.ps(rest)
+            if cmd in ("stop", "start", "restart"):
+                return self.stop_start(cmd, [a for a in rest if not a.startswith("-") and not a.isdigit()])
+            if cmd == "up":
+                return self.up(rest)
+        return 1, "", "docker compose %s: not emulated by the sandbox\n" % cmd
+
+    def _services_ok(self, services):
+        bad = [s for s in services if s != self.conf["service"]]
+        return "no such service: %s\n" % bad[0] if bad else None
+
+    def ps(self, rest):
+        fmt, all_, quiet, services = "table", False, False, []
+        while rest:
+            a = rest.pop(0)
+            if a in ("-a", "--all"):
+                all_ = True
+            elif a in ("-q", "--quiet"):
+                quiet = True
+            elif a == "--format" or a.startswith("--format="):
+                fmt = a.split("=", 1)[1] if "=" in a else (rest.pop(0) if rest else "table")
+            elif not a.startswith("-"):
+                services.append(a)
+        err = self._services_ok(services)
+        if err:
+            return 1, "", err
+        cs = [self.container(p) for p in self.nodes.observe_all() if p["index"] <= self.scale]
+        cs = [c for c in cs if all_ or c["State"] == "running"]
+        if quiet:
+            return 0, "".join(c["ID"] + "\n" for c in cs), ""
+        if fmt == "json":
+            return 0, "".join(json.dumps(c, separators=(",", ":")) + "\n" for c in cs), ""
+        lines = ["%-24s %-22s %-30s %-10s %-32s %s" % ("NAME", "IMAGE", "COMMAND", "SERVICE", "STATUS", "PORTS")]
+        lines += ["%-24s %-22s %-30s %-10s %-32s %s" % (c["Name"], c["Image"], c["Command"], c["Service"],
+                                                         c["Status"], c["Ports"]) for c in cs]
+        return 0, "\n".join(lines) + "\n", ""
+
+    def stop_start(self, cmd, services):
+        err = self._services_ok(services)
+        if err:
+            return 1, "", err
+        out, rc = [], 0
+        for n in self.nodes.nodes:
+            if n["index"] > self.scale:
+                continue
+            name = "%s-%s-%d" % (self.conf["project"], self.conf["service"], n["index"])
+            steps = [("stop", "Stopping", "Stopped"), ("start", "Starting", "Started")]
+            for action, doing, done in steps if cmd == "restart" else [s for s in steps if s[0] == cmd]:
+                out.append(" Container %s  %s\n" % (name, doing))
+                ok, msg = getattr(self.nodes, action)(n)
+                out.append(" Container %s  %s\n" % (name, done) if ok else
+                           "Error response from daemon: %s\n" % msg)
+                rc |= 0 if ok else 1
+        return rc, "", "".join(out)
+
+    def up(self, rest):
+        scale = self.scale
+        while rest:
+            a = rest.pop(0)
+            if a == "--scale" or a.startswith("--scale="):
+                spec = a.split("=", 1)[1] if a.startswith("--scale=") else (rest.pop(0) if rest else "")
+                svc, _, n = spec.partition("=")
+                err = self._services_ok([svc])
+                if err or not n.isdigit():
+                    return 1, "", err or "invalid --scale %s\n" % spec
+                if int(n) > len(self.nodes.nodes):
+                    return 1, "", "the sandbox has %d nodes: cannot scale %s to %s\n" % (
+                        len(self.nodes.nodes), svc, n)
+                scale = int(n)
+        self.scale = scale
+        out, rc = [], 0
+        for name, action, ok, msg in self.nodes.scale(scale):
+            cname = "%s-%s-%s" % (self.conf["project"], self.conf["service"], name.rsplit("-", 1)[1])
+            out.append(" Container %s  %s\n" % (cname, {"start": "Started", "stop": "Removed"}[action]) if ok
+                       else "Error response from daemon: %s\n" % msg)
+            rc |= 0 if ok else 1
+        for n in self.nodes.nodes[:scale]:
+            out.append(" Container %s-%s-%d  Running\n" % (self.conf["project"], self.conf["service"], n["index"]))
+        return rc, "", "".join(out)
+
+
+class _Handler(socketserver.StreamRequestHandler):
+    def handle(self):
+        req = json.loads(self.rfile.readline() or b"{}")
+        try:
+            rc, out, err = self.server.daemon.run(req.get("argv", []), req.get("cwd", "/"))
+        except Exception as e:      # a bug here must reach the caller, not hang it
+            rc, out, err = 1, "", "sandbox docker daemon: %r\n" % e
+        self.wfile.write(json.dumps({"rc": rc, "stdout": out, "stderr": err}).encode())
+
+
+def serve(top):
+    sock = os.path.join(top, "docker.sock")
+    if os.path.exists(sock):
+        os.unlink(sock)
+    daemon = Daemon(top)
+    server = socketserver.ThreadingUnixStreamServer(sock + ".tmp", _Handler)
+    server.daemon_threads = True
+    server.daemon = daemon
+    os.chmod(sock + ".tmp", 0o660)
+    os.rename(sock + ".tmp", sock)
+    write_json(os.path.join(top, "compose", "daemon.json"), {"pid": os.getpid()})
+    server.serve_forever()
+    return 0

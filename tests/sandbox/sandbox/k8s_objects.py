@@ -1,0 +1,249 @@
+"""The Kubernetes API objects the emulation (k8s.py) serves, in the real JSON shapes of
+the API (v1.30): discovery documents, apps/v1 Deployment, autoscaling/v1 Scale,
+core/v1 Pod and Event, autoscaling/v2 HorizontalPodAutoscaler, list wrappers and
+the meta/v1 Status of errors. As in the real API, zero counts in a Deployment's
+status (readyReplicas, availableReplicas, ...) are left out, not sent as 0."""
+
+from .nodectl import rfc3339, uid
+
+VERSION = {"major": "1", "minor": "30", "gitVersion": "v1.30.0-clusterdesk-sandbox",
+           "gitCommit": "0000000000000000000000000000000000000000", "gitTreeState": "clean",
+           "buildDate": "2024-04-17T00:00:00Z", "goVersion": "go1.22.2", "compiler": "gc",
+           "platform": "linux/amd64"}
+
+
+def status(code, reason, message, details=None):
+    s = {"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure", "message": message,
+         "reason": reason, "code": code}
+    if details:
+        s["details"] = details
+    return s
+
+
+def not_found(resource, group, name):
+    qual = resource + ("." + group if group else "")
+    return status(404, "NotFound", '%s "%s" not found' % (qual, name),
+                  {"name": name, "group": group, "kind": resource})
+
+
+def _res(name, kind, verbs, short=(), namespaced=True, group=None, version=None):
+    r = {"name": name, "singularName": "" if "/" in name else kind.lower(), "namespaced": namespaced,
+         "kind": kind, "verbs": list(verbs)}
+    if short:
+        r["shortNames"] = list(short)
+    if group:
+        r["group"], r["version"] = group, version
+    if "/" not in name and name != "events":
+        r["categories"] = ["all"]
+    return r
+
+
+def discovery(path, server_address):
+    if path == "/version":
+        return VERSION
+    if path == "/api":
+        return {"kind": "APIVersions", "versions": ["v1"],
+                "serverAddressByClientCIDRs": [{"clientCIDR": "0.0.0.0/0", "serverAddress": server_address}]}
+    if path == "/apis":
+        def group(name, versions):
+            gv = [{"groupVersion": "%s/%s" % (name, v), "version": v} for v in versions]
+            return {"name": name, "versions": gv, "preferredVersion": gv[0]}
+        return {"kind": "APIGroupList", "apiVersion": "v1",
+                "groups": [group("apps", ["v1"]), group("autoscaling", ["v2"])]}
+    lists = {
+        "/api/v1": ("v1", [_res("pods", "Pod", ["get", "list"], ["po"]),
+                           _res("events", "Event", ["get", "list"], ["ev"]),
+                           _res("namespaces", "Namespace", ["get", "list"], ["ns"], namespaced=False)]),
+        "/apis/apps/v1": ("apps/v1", [_res("deployments", "Deployment", ["get", "list", "patch", "update"],
+                                           ["deploy"]),
+                                      _res("deployments/scale", "Scale", ["get", "patch", "update"],
+                                           group="autoscaling", version="v1")]),
+        "/apis/autoscaling/v2": ("autoscaling/v2", [_res("horizontalpodautoscalers", "HorizontalPodAutoscaler",
+                                                         ["get", "list"], ["hpa"])]),
+    }
+    if path in lists:
+        gv, resources = lists[path]
+        return {"kind": "APIResourceList", "apiVersion": "v1", "groupVersion": gv, "resources": resources}
+    return None
+
+
+def object_list(kind, api_version, items, rv):
+    return {"kind": kind + "List", "apiVersion": api_version, "metadata": {"resourceVersion": str(rv)},
+            "items": items}
+
+
+def _meta(d, name, created, kind, extra=None):
+    m = {"name": name, "namespace": d.namespace, "uid": uid(d.sid, kind, name), "resourceVersion": str(d.rv),
+         "creationTimestamp": rfc3339(created)}
+    m.update(extra or {})
+    return m
+
+
+def _condition(ctype, ok, t, reason=None, message=None, update=False):
+    c = {"type": ctype, "status": "True" if ok else "False"}
+    if update:
+        c["lastUpdateTime"] = rfc3339(t)
+    c["lastTransitionTime"] = rfc3339(t)
+    if reason:
+        c["reason"] = reason
+    if message:
+        c["message"] = message
+    return c
+
+
+def deployment(d, pods):
+    ready = sum(1 for p in pods if p["ready"])
+    st = {"observedGeneration": d.generation}
+    for key, value in (("replicas", len(pods)), ("updatedReplicas", len(pods)), ("readyReplicas", ready),
+                       ("availableReplicas", ready), ("unavailableReplicas", max(0, d.replicas - ready))):
+        if value:
+            st[key] = value
+    available = ready >= d.replicas
+    st["conditions"] = [
+        _condition("Available", available, d.changed,
+                   "MinimumReplicasAvailable" if available else "MinimumReplicasUnavailable",
+                   "Deployment has minimum availability." if available
+                   else "Deployment does not have minimum availability.", update=True),
+        _condition("Progressing", True, d.changed, "NewReplicaSetAvailable",
+                   'ReplicaSet "%s" has successfully progressed.' % d.replica_set(), update=True)]
+    labels = {"app": d.name}
+    return {
+        "kind": "Deployment", "apiVersion": "apps/v1",
+        "metadata": _meta(d, d.name, d.created, "Deployment", {
+            "generation": d.generation, "labels": dict(labels),
+            "annotations": {"deployment.kubernetes.io/revision": str(d.revision)}}),
+        "spec": {
+            "replicas": d.replicas,
+            "selector": {"matchLabels": dict(labels)},
+            "template": {"metadata": {"creationTimestamp": None, "labels": dict(labels)},
+                         "spec": {"containers": [container_spec(d)], "restartPolicy": "Always",
+                                  "terminationGracePeriodSeconds": 30, "dnsPolicy": "ClusterFirst",
+                                  "securityContext": {}, "schedulerName": "default-scheduler"}},
+            "strategy": {"type": "Recreate"},
+            "revisionHistoryLimit": 10, "progressDeadlineSeconds": 600},
+        "status": st}
+
+
+def container_spec(d):
+    return {"name": d.name, "image": d.image, "ports": [{"containerPort": d.port, "protocol": "TCP"}],
+            "resources": {}, "terminationMessagePath": "/dev/termination-log",
+            "terminationMessagePolicy": "File", "imagePullPolicy": "IfNotPresent"}
+
+
+def scale(d, pods):
+    return {"kind": "Scale", "apiVersion": "autoscaling/v1",
+            "metadata": _meta(d, d.name, d.created, "Deployment"),
+            "spec": {"replicas": d.replicas}, "status": {"replicas": len(pods), "selector": "app=" + d.name}}
+
+
+def pod(d, p):
+    name = d.pod_name(p)
+    started = p["started"]
+    if p["running"]:
+        state = {"running": {"startedAt": rfc3339(started)}}
+    else:
+        code = p["exitCode"]
+        state = {"terminated": {"exitCode": code, "reason": "Error" if code else "Completed",
+                                "startedAt": rfc3339(started), "finishedAt": rfc3339(p["finished"] or started),
+                                "containerID": "containerd://" + uid(d.sid, "c", name).replace("-", "")}}
+    t = p["started"]
+    cs = {"name": d.name, "state": state, "lastState": {}, "ready": p["ready"], "restartCount": p["restarts"],
+          "image": d.image, "imageID": "docker.io/" + d.image.split(":")[0] + "@sha256:"
+          + uid(d.image).replace("-", "") * 2, "containerID": "containerd://" + uid(d.sid, "c", name).replace("-", ""),
+          "started": p["running"]}
+    return {
+        "kind": "Pod", "apiVersion": "v1",
+        "metadata": _meta(d, name, d.created, "Pod", {
+            "generateName": d.replica_set() + "-", "labels": {"app": d.name, "pod-template-hash": d.template_hash()},
+            "ownerReferences": [{"apiVersion": "apps/v1", "kind": "ReplicaSet", "name": d.replica_set(),
+                                 "uid": uid(d.sid, "ReplicaSet", d.replica_set()), "controller": True,
+                                 "blockOwnerDeletion": True}]}),
+        "spec": {"containers": [container_spec(d)], "restartPolicy": "Always", "nodeName": p["name"],
+                 "terminationGracePeriodSeconds": 30, "dnsPolicy": "ClusterFirst",
+                 "schedulerName": "default-scheduler"},
+        "status": {"phase": "Running",
+                   "conditions": [_condition("Initialized", True, d.created),
+                                  _condition("Ready", p["ready"], t, None if p["ready"] else "ContainersNotReady",
+                                             None if p["ready"] else "containers with unready status: [%s]" % d.name),
+                                  _condition("ContainersReady", p["ready"], t,
+                                             None if p["ready"] else "ContainersNotReady"),
+                                  _condition("PodScheduled", True, d.created)],
+                   "hostIP": p["address"], "podIP": p["address"], "podIPs": [{"ip": p["address"]}],
+                   "startTime": rfc3339(d.created), "containerStatuses": [cs], "qosClass": "BestEffort"}}
+
+
+def hpa(d, pods):
+    return {
+        "kind": "HorizontalPodAutoscaler", "apiVersion": "autoscaling/v2",
+        "metadata": _meta(d, d.name, d.created, "HorizontalPodAutoscaler"),
+        "spec": {"scaleTargetRef": {"kind": "Deployment", "name": d.name, "apiVersion": "apps/v1"},
+                 "minReplicas": 1, "maxReplicas": len(d.nodes.nodes),
+                 "metrics": [{"type": "Resource", "resource": {"name": "cpu", "target": {
+                     "type": "Utilization", "averageUtilization": 80}}}]},
+        "status": {"currentReplicas": len(pods), "desiredReplicas": d.replicas,
+                   "currentMetrics": [{"type": "Resource", "resource": {"name": "cpu", "current": {
+                       "averageValue": "12m", "averageUtilization": 6}}}],
+                   "conditions": [_condition("AbleToScale", True, d.created, "ReadyForNewScale",
+                                             "recommended size matches current size"),
+                                  _condition("ScalingActive", True, d.created, "ValidMetricFound",
+                                             "the HPA was able to successfully calculate a replica count "
+                                             "from cpu resource utilization (percentage of request)")]}}
+
+
+def event(d, n, t, reason, message, kind="Deployment", name=None):
+    name = name or d.name
+    return {"kind": "Event", "apiVersion": "v1",
+            "metadata": {"name": "%s.%x" % (name, int(t * 1e9)), "namespace": d.namespace,
+                         "uid": uid(d.sid, "Event", n), "resourceVersion": str(n), "creationTimestamp": rfc3339(t)},
+            "involvedObject": {"kind": kind, "namespace": d.namespace, "name": name,
+                               "uid": uid(d.sid, kind, name),
+                               "apiVersion": "apps/v1" if kind == "Deployment" else "v1"},
+            "reason": reason, "message": message,
+            "source": {"component": "deployment-controller"}, "firstTimestamp": rfc3339(t),
+            "lastTimestamp": rfc3339(t), "count": 1, "type": "Normal", "eventTime": None,
+            "reportingComponent": "deployment-controller", "reportingInstance": ""}
+
+
+# --- meta.k8s.io/v1 Table: what `kubectl get` without -o asks for -----------------------
+
+def _age(ts):
+    import calendar
+    import time
+    s = max(0, int(time.time() - calendar.timegm(time.strptime(ts, "%Y-%m-%dT%H:%M:%SZ"))))
+    return "%ds" % s if s < 120 else "%dm" % (s // 60) if s < 7200 else "%dh" % (s // 3600)
+
+
+def _cells(item):
+    kind, st, spec = item["kind"], item.get("status", {}), item.get("spec", {})
+    if kind == "Deployment":
+        return [("Ready", "%d/%d" % (st.get("readyReplicas", 0), spec["replicas"])),
+                ("Up-to-date", st.get("updatedReplicas", 0)), ("Available", st.get("availableReplicas", 0))]
+    if kind == "Pod":
+        cs = st["containerStatuses"][0]
+        term = cs["state"].get("terminated")
+        return [("Ready", "%d/1" % cs["ready"]), ("Status", term["reason"] if term else st["phase"]),
+                ("Restarts", cs["restartCount"]), ("IP", st["podIP"]), ("Node", spec["nodeName"])]
+    if kind == "HorizontalPodAutoscaler":
+        return [("Reference", "Deployment/" + spec["scaleTargetRef"]["name"]),
+                ("Targets", "cpu: 6%/80%"), ("MinPods", spec["minReplicas"]), ("MaxPods", spec["maxReplicas"]),
+                ("Replicas", st["currentReplicas"])]
+    if kind == "Event":
+        return [("Type", item["type"]), ("Reason", item["reason"]),
+                ("Object", "%s/%s" % (item["involvedObject"]["kind"].lower(), item["involvedObject"]["name"])),
+                ("Message", item["message"])]
+    return []
+
+
+def table(items, rv):
+    """A Table of objects of one kind (as the API server answers Accept: ...;as=Table)."""
+    sample = _cells(items[0]) if items else []
+    columns = [{"name": "Name", "type": "string", "format": "name", "description": "", "priority": 0}]
+    columns += [{"name": name, "type": "integer" if isinstance(v, int) else "string", "format": "",
+                 "description": "", "priority": 1 if name in ("IP", "Node") else 0} for name, v in sample]
+    columns.append({"name": "Age", "type": "string", "format": "", "description": "", "priority": 0})
+    rows = [{"cells": [i["metadata"]["name"]] + [v for _, v in _cells(i)]
+             + [_age(i["metadata"]["creationTimestamp"])],
+             "object": {"kind": "PartialObjectMetadata", "apiVersion": "meta.k8s.io/v1", "metadata": i["metadata"]}}
+            for i in items]
+    return {"kind": "Table", "apiVersion": "meta.k8s.io/v1", "metadata": {"resourceVersion": str(rv)},
+            "columnDefinitions": columns, "rows": rows}

@@ -1,0 +1,117 @@
+"""Node control shared by the Kubernetes and Docker Compose emulations (k8s.py,
+compose.py): they run on the host, outside the nodes' PID namespaces, and act on
+the sandbox nodes exactly as an operator would, with the products' own control
+scripts (`loader.sh start|stop`, `bin/startup.sh`/`bin/shutdown.sh`,
+`tomcat.sh start|stop`) run inside the node (nsenter), and judge a node by its real
+health endpoint with a short timeout (1 s; all nodes at once). A pod / container
+maps 1:1 to a node: node K is replica K. Restarts are counted whenever a node's
+process id is seen to change (on each request: two restarts between two requests
+count as one)."""
+
+import hashlib
+import os
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+from . import cluster, ssh
+from .products import product
+from .util import pid_state
+
+START = {"jatos": "loader.sh start", "openspecimen": "bin/startup.sh", "joget": "tomcat.sh start"}
+STOP = {"jatos": "loader.sh stop", "openspecimen": "bin/shutdown.sh", "joget": "tomcat.sh stop"}
+IMAGES = {"jatos": "jatos/jatos", "openspecimen": "krishagni/openspecimen",
+          "joget": "jogetworkflow/joget-dx8-tomcat9"}
+
+
+def image_for(state):
+    return "%s:%s" % (IMAGES[state["product"]], state["version"])
+
+
+def uid(*parts):
+    """A stable UUID-shaped id (Kubernetes uids, container ids) from the names."""
+    h = hashlib.sha256("/".join(str(p) for p in parts).encode()).hexdigest()
+    return "%s-%s-%s-%s-%s" % (h[:8], h[8:12], h[12:16], h[16:20], h[20:32])
+
+
+def rfc3339(t):
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(t))
+
+
+class Nodes:
+    """The sandbox nodes seen as replicas: observe (concurrently), start, stop, scale."""
+
+    def __init__(self, top):
+        self.top = top
+        self.state = cluster.load_state(top)
+        self.product = product(self.state["product"])
+        self.lock = threading.Lock()
+        now = time.time()
+        self.info = {n["name"]: {"pid": 0, "restarts": 0, "started": now, "finished": None, "exitCode": 0}
+                     for n in self.state["nodes"]}
+        self.pool = ThreadPoolExecutor(max_workers=min(64, len(self.state["nodes"])))
+        self.observe_all()
+
+    @property
+    def nodes(self):
+        return self.state["nodes"]
+
+    def _run(self, node, command):
+        script, *rest = command.split()
+        return ssh.run_in_node(node.get("nsPid"), [os.path.join(node["installDir"], script)] + rest,
+                               self.state.get("pidNamespaces", False), timeout=60)
+
+    def observe(self, node):
+        """{name, index, address, pid, running, hung, ready, restarts, started, finished, exitCode}."""
+        pids = cluster.node_pids(node)
+        pid = pids[0] if pids else 0
+        hung = bool(pid) and pid_state(pid) == "T"
+        ready = bool(pid) and not hung and cluster.http_ok(self.product.health_url(node["address"]), timeout=1.0)
+        with self.lock:
+            info = self.info[node["name"]]
+            if pid and pid != info["pid"]:
+                if info["pid"] or info["finished"]:
+                    info["restarts"] += 1
+                info["started"], info["finished"] = time.time(), None
+            elif not pid and info["pid"]:
+                info["finished"] = time.time()
+                # a SIGKILL (fault down) leaves the pid file behind: exit code 137 as Docker reports it
+                info["exitCode"] = 137 if self._stale_pidfile(node) else 0
+            info["pid"] = pid
+            out = dict(info)
+        out.update(name=node["name"], index=node["index"], address=node["address"], running=bool(pid),
+                   hung=hung, ready=ready)
+        return out
+
+    def _stale_pidfile(self, node):
+        rel = "RUNNING_PID" if self.state["product"] == "jatos" else os.path.join("..", "run", "catalina.pid")
+        return os.path.exists(os.path.join(node["installDir"], rel))
+
+    def observe_all(self):
+        return list(self.pool.map(self.observe, self.nodes))
+
+    def start(self, node):
+        """(ok, message). Starting a running node is not an error (idempotent, as the orchestrators are)."""
+        if cluster.node_pids(node):
+            return True, "already running"
+        r = self._run(node, START[self.state["product"]])
+        self.observe(node)
+        return r.returncode == 0, (r.stderr or r.stdout).strip()
+
+    def stop(self, node):
+        if not cluster.node_pids(node):
+            return True, "not running"
+        r = self._run(node, STOP[self.state["product"]])
+        self.observe(node)
+        return r.returncode == 0, (r.stderr or r.stdout).strip()
+
+    def scale(self, replicas):
+        """Nodes 1..replicas running, the others stopped; returns [(node name, action, ok, message)]."""
+        done = []
+        for n in self.nodes:
+            if n["index"] <= replicas:
+                if not cluster.node_pids(n):
+                    done.append((n["name"], "start") + self.start(n))
+            elif cluster.node_pids(n):
+                done.append((n["name"], "stop") + self.stop(n))
+        return done
