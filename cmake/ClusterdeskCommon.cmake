@@ -58,3 +58,42 @@ function(clusterdesk_add_test name)
         LABELS "${arg_LABELS}"
         ENVIRONMENT "${env}")
 endfunction()
+
+# clusterdesk_add_sandbox_fixture(<name> PRODUCT <product> NODES <n> SUBNET <s> [ARGS <more up args>...])
+#
+# A CTest fixture <name>: a sandbox cluster (tests/sandbox) in the build folder,
+# brought up before the tests that require it and brought down after them, whether
+# they passed or not. Its nodes are on 127.<s>.1.K, so fixtures with different
+# subnets run side by side. Tests that use it:
+#     set_tests_properties(<test> PROPERTIES FIXTURES_REQUIRED <name>)
+# and find the sandbox through the environment variable CLUSTERDESK_SANDBOX_DIR,
+# set with clusterdesk_use_sandbox_fixture().
+function(clusterdesk_add_sandbox_fixture name)
+    cmake_parse_arguments(arg "" "PRODUCT;NODES;SUBNET" "ARGS" ${ARGN})
+    set(dir ${CMAKE_CURRENT_BINARY_DIR}/${name})
+    set(tool ${PROJECT_SOURCE_DIR}/tests/sandbox/clusterdesk-sandbox)
+    # A sandbox left by a killed run would hold the addresses: stop it first.
+    add_test(NAME ${name}_up COMMAND sh -c
+        "'${tool}' down --dir '${dir}' >/dev/null 2>&1; rm -rf '${dir}'; exec '${tool}' up --product ${arg_PRODUCT} --nodes ${arg_NODES} --dir '${dir}' --warmup 1 ${arg_ARGS}")
+    add_test(NAME ${name}_down COMMAND ${tool} down --dir ${dir})
+    set(env "CLUSTERDESK_SANDBOX_SUBNET=${arg_SUBNET}"
+        "CLUSTERDESK_SANDBOX_CACHE=${PROJECT_BINARY_DIR}/tests/sandbox/cache"
+        "PYTHONDONTWRITEBYTECODE=1")
+    # The fixture runs without a session bus: the sandbox then keeps its generated
+    # secrets in DIR/secrets.env for the tests, never in anyone's keychain.
+    set_tests_properties(${name}_up PROPERTIES FIXTURES_SETUP ${name} LABELS sandbox TIMEOUT 300
+        ENVIRONMENT "${env};DBUS_SESSION_BUS_ADDRESS=")
+    set_tests_properties(${name}_down PROPERTIES FIXTURES_CLEANUP ${name} LABELS sandbox TIMEOUT 120
+        ENVIRONMENT "${env}")
+endfunction()
+
+# Lets <test> use fixture <name> (see clusterdesk_add_sandbox_fixture).
+function(clusterdesk_use_sandbox_fixture test name)
+    get_test_property(${test} ENVIRONMENT env)
+    if(NOT env)
+        set(env "")
+    endif()
+    list(APPEND env "CLUSTERDESK_SANDBOX_DIR=${CMAKE_CURRENT_BINARY_DIR}/${name}"
+        "CLUSTERDESK_SANDBOX=${PROJECT_SOURCE_DIR}/tests/sandbox/clusterdesk-sandbox")
+    set_tests_properties(${test} PROPERTIES FIXTURES_REQUIRED ${name} ENVIRONMENT "${env}")
+endfunction()

@@ -118,7 +118,7 @@ std::optional<SshTarget> readSshTarget(const Json &value, const QString &path, V
 NodeSpec readNode(const Json &value, const QString &path, ValidationIssues &issues)
 {
     NodeSpec node;
-    JsonReader reader(value, path, issues, {"name", "url", "installDir", "ssh"});
+    JsonReader reader(value, path, issues, {"name", "url", "installDir", "ssh", "tlsCertificateSha256"});
     if (!reader.isObject())
         return node;
     node.name = reader.string("name", Need::Required).value_or(QString());
@@ -127,6 +127,14 @@ NodeSpec readNode(const Json &value, const QString &path, ValidationIssues &issu
     node.installDir = reader.string("installDir", Need::Optional).value_or(QString());
     if (const Json *ssh = reader.child("ssh"))
         node.ssh = readSshTarget(*ssh, reader.pathOf("ssh"), issues);
+    if (const auto pin = reader.string("tlsCertificateSha256", Need::Optional)) {
+        static const QRegularExpression sha256(QStringLiteral(R"(^[0-9A-Fa-f]{64}\z)"));
+        if (sha256.match(*pin).hasMatch())
+            node.tlsCertificateSha256 = pin->toLower();
+        else
+            reader.addIssue(reader.pathOf("tlsCertificateSha256"),
+                ClusterProfile::tr("must be a SHA-256 fingerprint: 64 hexadecimal digits"));
+    }
     return node;
 }
 
@@ -492,6 +500,7 @@ QByteArray ClusterProfile::toJson() const
         putIfSet(item, "installDir", node.installDir);
         if (node.ssh)
             item["ssh"] = sshJson(*node.ssh);
+        putIfSet(item, "tlsCertificateSha256", node.tlsCertificateSha256);
         nodeList.push_back(std::move(item));
     }
     json["nodes"] = std::move(nodeList);

@@ -41,6 +41,9 @@ struct NodeSpec
     QUrl url; // the node's base URL, where the preset's paths are resolved
     QString installDir; // empty: the preset's default
     std::optional<SshTarget> ssh;
+    // Pinned SHA-256 of the node's TLS certificate (64 lowercase hex digits), or empty.
+    // A self-signed or otherwise untrusted certificate is accepted only when it matches.
+    QString tlsCertificateSha256 {}; // initialised, so brace-initialised NodeSpecs may leave it out
 
     friend bool operator==(const NodeSpec &, const NodeSpec &) = default;
 };

@@ -1,0 +1,3 @@
+#include "DatabaseLogging.h"
+
+Q_LOGGING_CATEGORY(lcDatabase, "clusterdesk.database", QtInfoMsg)
