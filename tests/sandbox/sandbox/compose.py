@@ -26,7 +26,7 @@ import threading
 import time
 
 from .nodectl import Nodes, image_for, uid
-from .util import write_atomic, write_json
+from .util import stop_when_folder_goes, write_atomic, write_json
 
 SHIM = '''#!/usr/bin/python3
 """docker CLI shim of clusterdesk-sandbox: forwards to the emulated daemon."""
@@ -273,5 +273,6 @@ def serve(top):
     os.chmod(sock + ".tmp", 0o660)
     os.rename(sock + ".tmp", sock)
     write_json(os.path.join(top, "compose", "daemon.json"), {"pid": os.getpid()})
+    stop_when_folder_goes(server, top)
     server.serve_forever()
     return 0

@@ -23,7 +23,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from . import k8s_objects as obj
 from .nodectl import Nodes, image_for
-from .util import read_json, say, write_json
+from .util import read_json, say, stop_when_folder_goes, write_json
 
 PATCH_TYPES = ("application/strategic-merge-patch+json", "application/merge-patch+json",
                "application/json-patch+json")
@@ -309,6 +309,7 @@ def serve(top):
     server.log = open(os.path.join(top, "k8s", "apiserver.log"), "a")
     server.deployment = Deployment(top, conf)
     write_json(os.path.join(top, "k8s", "ready.json"), {"pid": os.getpid()})
+    stop_when_folder_goes(server, top)
     try:
         server.serve_forever()
     finally:

@@ -266,3 +266,16 @@ def ignore_enoent(fn, *args):
     except OSError as e:
         if e.errno != errno.ENOENT:
             raise
+
+
+def stop_when_folder_goes(server, top, interval=1.0):
+    """Shuts a socketserver down once its sandbox folder is gone (deleted without
+    `down`), so a long-lived helper process never outlives its sandbox."""
+    import threading
+
+    def watch():
+        while os.path.isdir(top):
+            time.sleep(interval)
+        server.shutdown()
+
+    threading.Thread(target=watch, name="folder-watch", daemon=True).start()
