@@ -19,16 +19,6 @@ class OwnSandbox(Sandbox):
         super().__init__(*args, **kw)
         self.prefix = "cd-sandbox-orch-%s-" % name
 
-    def __enter__(self):
-        self.dir = tempfile.mkdtemp(prefix=self.prefix)
-        try:
-            self.up_result = run([SANDBOX, "up", "--product", self.product, "--nodes", str(self.nodes),
-                                  "--dir", self.dir] + self.extra, env=self.env)
-        except BaseException:
-            self.__exit__(None, None, None)
-            raise
-        return self
-
 
 def sweep_own(name, env):
     top = tempfile.gettempdir()

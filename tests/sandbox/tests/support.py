@@ -95,13 +95,15 @@ class Sandbox:
     """`with Sandbox("jatos", nodes=2) as sb:` runs up in a fresh temp folder; on
     leaving (also after a failure) runs down, checks nothing was left, removes it."""
 
+    prefix = "cd-sandbox-test-"  # sweep_leftovers() finds this suite's folders by it
+
     def __init__(self, product, nodes=2, extra=(), env=None):
         self.product, self.nodes, self.extra, self.env = product, nodes, list(extra), env
         self.dir = None
         self.up_result = None
 
     def __enter__(self):
-        self.dir = tempfile.mkdtemp(prefix="cd-sandbox-test-")
+        self.dir = tempfile.mkdtemp(prefix=self.prefix)
         try:
             self.up_result = run([SANDBOX, "up", "--product", self.product, "--nodes", str(self.nodes),
                                   "--dir", self.dir] + self.extra, env=self.env)
