@@ -24,6 +24,6 @@ export CLUSTERDESK_CLI="$PWD/build/default/app/clusterdesk-cli"
 "$sandbox" down --dir "$dir" >/dev/null 2>&1 || true
 trap '"$sandbox" down --dir "$dir"' EXIT
 trap 'exit 130' INT TERM
-"$sandbox" up --product jatos --nodes 3 --dir "$dir"
+"$sandbox" up --product jatos --nodes 3 --dir "$dir" --trust-host-keys
 
 ./build/default/ui/clusterdesk "$dir/profile.json"

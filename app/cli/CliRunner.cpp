@@ -1,7 +1,9 @@
 #include "CliRunner.h"
 
 #include "ClusterProfile.h"
+#include "cli/KubeconfigCommand.h"
 #include "cli/SecretInput.h"
+#include "cli/StatusCommand.h"
 #include "core/BuildInfo.h"
 #include "profile/PresetRegistry.h"
 #include "profile/ProfileFile.h"
@@ -47,13 +49,15 @@ void CliRunner::printHelp()
         "  secret set NAME         Store a secret in the system keychain. The value is read from\n"
         "                          standard input (typed without echo, or piped), never from the\n"
         "                          command line, where other users and the shell history would see it.\n"
-        "  secret delete NAME      Remove a secret from the system keychain.\n"
-        "\n"
-        "Options:\n"
-        "  -h, --help              Show this help.\n"
-        "  -v, --version           Show the versions of Clusterdesk and its libraries.\n"
-        "\n"
-        "Exit status: 0 success, 1 the command failed, 2 the command line was wrong.\n");
+        "  secret delete NAME      Remove a secret from the system keychain.\n")
+          << StatusCommand::help() << KubeconfigCommand::help()
+          << tr("\n"
+                "Options:\n"
+                "  -h, --help              Show this help.\n"
+                "  -v, --version           Show the versions of Clusterdesk and its libraries.\n"
+                "\n"
+                "Exit status: 0 success, 1 the command failed, 2 the command line was wrong (status: see "
+                "above).\n");
     finish(Success);
 }
 
@@ -76,6 +80,17 @@ void CliRunner::run(const QStringList &arguments)
         return secretSet(args.mid(2));
     if (command == u"secret delete")
         return secretDelete(args.mid(2));
+    if (first == u"status") {
+        auto *status = new StatusCommand(m_out, m_err, this);
+        connect(status, &StatusCommand::finished, this, &CliRunner::finish);
+        return status->run(args.mid(1));
+    }
+    if (first == u"kubeconfig") {
+        m_secrets = new SecretStore(this);
+        auto *kubeconfig = new KubeconfigCommand(m_out, m_err, m_secrets, this);
+        connect(kubeconfig, &KubeconfigCommand::finished, this, &CliRunner::finish);
+        return kubeconfig->run(args.mid(1));
+    }
     usage(tr("unknown command '%1'").arg(command));
 }
 

@@ -37,7 +37,8 @@ private:
 };
 
 // Widgets a user can operate with no accessible name, by object name and class.
-// Parts of composite widgets (a spin box's line edit, a view's headers) are named
+// Parts of composite widgets (a spin box's line edit, a view's headers, a line
+// edit's clear button) are named
 // by their owner, and Qt's own helpers ("qt_menubar_ext_button") by Qt; both are skipped.
 inline QStringList widgetsWithoutAccessibleName(QWidget *root)
 {
@@ -53,7 +54,7 @@ inline QStringList widgetsWithoutAccessibleName(QWidget *root)
     const auto part = [](QWidget *widget) {
         QWidget *parent = widget->parentWidget();
         return qobject_cast<QAbstractSpinBox *>(parent) || qobject_cast<QComboBox *>(parent)
-            || qobject_cast<QAbstractItemView *>(parent);
+            || qobject_cast<QAbstractItemView *>(parent) || qobject_cast<QLineEdit *>(parent);
     };
     const QList<QWidget *> widgets = root->findChildren<QWidget *>();
     for (QWidget *widget : widgets) {

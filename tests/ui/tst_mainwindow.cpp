@@ -1,11 +1,13 @@
 #include "NodeTableModel.h"
 #include "UiTestSupport.h"
-#include "mainwindow/ClusterPage.h"
+#include "dashboard/ClusterSummary.h"
+#include "dashboard/Dashboard.h"
 #include "mainwindow/EmptyStatePage.h"
 #include "mainwindow/MainWindow.h"
 #include "mainwindow/RecentProfiles.h"
 #include "profile/PresetRegistry.h"
 #include "secrets/SecretStore.h"
+#include "status/ClusterPoller.h"
 
 #include <QApplication>
 #include <QFile>
@@ -13,10 +15,12 @@
 #include <QMenu>
 #include <QMessageBox>
 #include <QPushButton>
+#include <QSignalSpy>
 #include <QSortFilterProxyModel>
 #include <QStackedWidget>
 #include <QStatusBar>
 #include <QTableView>
+#include <QTcpServer>
 #include <QTest>
 #include <QTimer>
 
@@ -75,6 +79,7 @@ private Q_SLOTS:
     void geometryAndHeaderStateSurviveARestart();
     void statusBarSaysWhenThereIsNoKeychain();
     void everyControlHasAnAccessibleName();
+    void openingAProfileStartsPolling();
 
 private:
     IsolatedSettings m_settings {QStringLiteral("tst_mainwindow")};
@@ -126,19 +131,19 @@ void TestMainWindow::openingAProfileShowsItsNodes()
     QVERIFY(window.openProfile(dataFile(QStringLiteral("ui-jatos.json"))));
 
     QVERIFY(window.isShowingCluster());
-    QTableView *view = window.clusterPage()->nodeView();
+    QTableView *view = window.dashboard()->nodeView();
     QCOMPARE(view->model()->rowCount(), 3);
     QCOMPARE(columnTexts(view->model(), 0),
         (QStringList {QStringLiteral("web-a"), QStringLiteral("web-b"), QStringLiteral("web-c")}));
 
-    auto *name = window.clusterPage()->findChild<QLabel *>(QStringLiteral("clusterNameLabel"));
+    auto *name = window.dashboard()->findChild<QLabel *>(QStringLiteral("clusterNameLabel"));
     QVERIFY(name);
     QCOMPARE(name->text(), QStringLiteral("UI test cluster"));
     QCOMPARE(window.windowTitle(), QStringLiteral("UI test cluster[*] — Clusterdesk"));
     QVERIFY(!window.isWindowModified());
 
     QStringList header;
-    for (QLabel *label : window.clusterPage()->findChildren<QLabel *>())
+    for (QLabel *label : window.dashboard()->findChildren<QLabel *>())
         header << label->text();
     QVERIFY2(header.contains(QStringLiteral("JATOS")), qPrintable(header.join(u'|')));
     QVERIFY2(header.contains(QStringLiteral("Hosts over SSH")), qPrintable(header.join(u'|')));
@@ -149,7 +154,7 @@ void TestMainWindow::nodeTableSortsByRawValues()
 {
     MainWindow window;
     QVERIFY(window.openProfile(dataFile(QStringLiteral("ui-jatos.json"))));
-    QTableView *view = window.clusterPage()->nodeView();
+    QTableView *view = window.dashboard()->nodeView();
     auto *proxy = qobject_cast<QSortFilterProxyModel *>(view->model());
     QVERIFY(proxy);
     QCOMPARE(proxy->sortRole(), int(NodeTableModel::SortRole));
@@ -158,12 +163,16 @@ void TestMainWindow::nodeTableSortsByRawValues()
     QCOMPARE(view->selectionBehavior(), QAbstractItemView::SelectRows);
     QVERIFY(view->horizontalHeader()->stretchLastSection());
 
-    // The SSH column shows "user@host[:port]" but sorts on the host alone.
-    view->sortByColumn(NodeTableModel::ControlColumn, Qt::DescendingOrder);
+    QCOMPARE(proxy->headerData(NodeTableModel::AddressColumn, Qt::Horizontal).toString(),
+        QStringLiteral("Address"));
+    view->sortByColumn(NodeTableModel::AddressColumn, Qt::DescendingOrder);
     QCOMPARE(columnTexts(proxy, 0),
         (QStringList {QStringLiteral("web-c"), QStringLiteral("web-b"), QStringLiteral("web-a")}));
-    QCOMPARE(proxy->index(2, NodeTableModel::ControlColumn).data().toString(),
-        QStringLiteral("jatos@web-a.test.invalid:2222"));
+    QCOMPARE(proxy->index(2, NodeTableModel::AddressColumn).data().toString(),
+        QStringLiteral("http://web-a.test.invalid:9000/"));
+    // Before the first answer every node's health is unknown, in words and with an icon.
+    QCOMPARE(proxy->index(0, NodeTableModel::HealthColumn).data().toString(), QStringLiteral("Unknown"));
+    QVERIFY(!proxy->index(0, NodeTableModel::HealthColumn).data(Qt::DecorationRole).value<QIcon>().isNull());
 }
 
 void TestMainWindow::openedProfilesLeadTheRecentList()
@@ -297,7 +306,7 @@ void TestMainWindow::exampleProfileIsUntitledUntilSaved()
     QVERIFY(window.openExampleProfile());
     QVERIFY(window.isShowingCluster());
     QVERIFY(window.profilePath().isEmpty());
-    QCOMPARE(window.clusterPage()->nodeModel()->rowCount(), 3);
+    QCOMPARE(window.dashboard()->nodeModel()->rowCount(), 3);
     QVERIFY(window.windowTitle().startsWith(QStringLiteral("Example JATOS cluster")));
     QVERIFY(window.recentProfiles()->paths().isEmpty()); // a resource is not a recent file
 
@@ -318,7 +327,7 @@ void TestMainWindow::closeProfileReturnsToTheEmptyState()
     window.closeProfile();
     QVERIFY(!window.isShowingCluster());
     QVERIFY(!window.profile());
-    QCOMPARE(window.clusterPage()->nodeModel()->rowCount(), 0);
+    QCOMPARE(window.dashboard()->nodeModel()->rowCount(), 0);
     QCOMPARE(window.windowTitle(), QStringLiteral("Clusterdesk"));
     QCOMPARE(window.emptyStatePage()->recentProfiles(),
         QStringList {QFileInfo(dataFile(QStringLiteral("ui-jatos.json"))).absoluteFilePath()});
@@ -333,7 +342,7 @@ void TestMainWindow::geometryAndHeaderStateSurviveARestart()
         QVERIFY(QTest::qWaitForWindowExposed(&window));
         window.resize(size);
         QTRY_COMPARE(window.size(), size);
-        window.clusterPage()->nodeView()->sortByColumn(NodeTableModel::UrlColumn, Qt::DescendingOrder);
+        window.dashboard()->nodeView()->sortByColumn(NodeTableModel::AddressColumn, Qt::DescendingOrder);
         QVERIFY(window.close());
     }
     QVERIFY(!QSettings().value(QStringLiteral("mainWindow/geometry")).toByteArray().isEmpty());
@@ -341,8 +350,8 @@ void TestMainWindow::geometryAndHeaderStateSurviveARestart()
 
     MainWindow restored;
     QCOMPARE(restored.size(), size);
-    const QHeaderView *header = restored.clusterPage()->nodeView()->horizontalHeader();
-    QCOMPARE(header->sortIndicatorSection(), int(NodeTableModel::UrlColumn));
+    const QHeaderView *header = restored.dashboard()->nodeView()->horizontalHeader();
+    QCOMPARE(header->sortIndicatorSection(), int(NodeTableModel::AddressColumn));
     QCOMPARE(header->sortIndicatorOrder(), Qt::DescendingOrder);
 }
 
@@ -375,6 +384,70 @@ void TestMainWindow::everyControlHasAnAccessibleName()
         const bool reachable = !action->shortcut().isEmpty() || action->text().contains(u'&');
         QVERIFY2(reachable, qPrintable(action->text()));
     }
+}
+
+void TestMainWindow::openingAProfileStartsPolling()
+{
+    // Two ports nobody listens on: taken, then given back, so connecting is refused at once.
+    QList<quint16> ports;
+    for (int i = 0; i < 2; ++i) {
+        QTcpServer server;
+        QVERIFY(server.listen(QHostAddress::LocalHost));
+        ports << server.serverPort();
+    }
+    const QString path = m_files.filePath(QStringLiteral("refusing.json"));
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::WriteOnly | QIODevice::Truncate));
+    file.write(QStringLiteral(R"({
+        "format": 1,
+        "name": "Refusing cluster",
+        "product": "jatos",
+        "deployment": { "kind": "hosts" },
+        "nodes": [
+            { "name": "local-1", "url": "http://127.0.0.1:%1/" },
+            { "name": "local-2", "url": "http://127.0.0.1:%2/" }
+        ]
+    })")
+                   .arg(ports[0])
+                   .arg(ports[1])
+                   .toUtf8());
+    file.close();
+
+    MainWindow window;
+    window.show();
+    QVERIFY(window.openProfile(path));
+    Dashboard *dashboard = window.dashboard();
+    QPointer<ClusterPoller> poller = dashboard->poller();
+    QVERIFY(poller);
+    QVERIFY(poller->isRunning());
+    QCOMPARE(poller->parent(), dashboard);
+    QCOMPARE(poller->options().interval, std::chrono::milliseconds(10000));
+
+    NodeTableModel *model = dashboard->nodeModel();
+    const auto health = [model](const QString &node) {
+        const NodeStatus *status = model->statusOf(node);
+        return status ? status->health : NodeHealth::Unknown;
+    };
+    QTRY_COMPARE_WITH_TIMEOUT(health(QStringLiteral("local-1")), NodeHealth::Down, 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(health(QStringLiteral("local-2")), NodeHealth::Down, 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(dashboard->summary()->fieldText(QStringLiteral("Overall health")),
+        QStringLiteral("Unreachable"), 10000);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        window.statusBar()->currentMessage().startsWith(QStringLiteral("Refreshed at")), 10000);
+
+    // F5 refreshes now, from the Cluster menu's action.
+    QAction *refresh = dashboard->refreshAction();
+    QCOMPARE(refresh->shortcut(), QKeySequence(Qt::Key_F5));
+    QSignalSpy started(poller.data(), &ClusterPoller::refreshStarted);
+    refresh->trigger();
+    QTRY_VERIFY_WITH_TIMEOUT(!started.isEmpty(), 5000);
+
+    // Another profile gets its own poller; closing the profile ends polling.
+    QVERIFY(window.openProfile(dataFile(QStringLiteral("ui-jatos.json"))));
+    QTRY_VERIFY(!poller);
+    QVERIFY(dashboard->poller());
+    window.closeProfile();
+    QVERIFY(!dashboard->poller());
 }
 
 QTEST_MAIN(TestMainWindow)

@@ -3,12 +3,13 @@
 #include "UiLogging.h"
 #include "about/AboutDialog.h"
 #include "core/BuildInfo.h"
-#include "mainwindow/ClusterPage.h"
+#include "dashboard/Dashboard.h"
 #include "mainwindow/EmptyStatePage.h"
 #include "mainwindow/RecentProfiles.h"
 #include "newprofile/NewProfileDialog.h"
 #include "profile/PresetRegistry.h"
 #include "secrets/SecretStore.h"
+#include "status/ClusterPoller.h"
 
 #include <QCloseEvent>
 #include <QDir>
@@ -42,12 +43,12 @@ MainWindow::MainWindow(QWidget *parent)
     : QMainWindow(parent)
     , m_pages(new QStackedWidget(this))
     , m_emptyPage(new EmptyStatePage(m_pages))
-    , m_clusterPage(new ClusterPage(m_pages))
+    , m_dashboard(new Dashboard(m_pages))
     , m_recent(new RecentProfiles(this))
     , m_secrets(new SecretStore(this))
 {
     m_pages->addWidget(m_emptyPage);
-    m_pages->addWidget(m_clusterPage);
+    m_pages->addWidget(m_dashboard);
     setCentralWidget(m_pages);
     // Created now so it is shown with the window; made later, it would stay hidden.
     statusBar()->setSizeGripEnabled(true);
@@ -58,6 +59,8 @@ MainWindow::MainWindow(QWidget *parent)
     connect(m_emptyPage, &EmptyStatePage::exampleProfileRequested, this, &MainWindow::openExampleProfile);
     connect(m_emptyPage, &EmptyStatePage::recentProfileRequested, this, &MainWindow::openProfile);
     connect(m_recent, &RecentProfiles::changed, this, &MainWindow::refreshRecent);
+    connect(m_dashboard, &Dashboard::statusMessage, this,
+        [this](const QString &message) { statusBar()->showMessage(message, 10000); });
 
     // Find out now, without waiting, whether secrets can be kept in a keychain: one
     // read of an entry nobody writes. Only the store's backend switch matters here.
@@ -92,6 +95,9 @@ void MainWindow::createMenus()
     file->addSeparator();
     QAction *quit = file->addAction(tr("&Quit"), QKeySequence(Qt::CTRL | Qt::Key_Q), this, &QWidget::close);
     quit->setMenuRole(QAction::QuitRole);
+
+    QMenu *cluster = menuBar()->addMenu(tr("&Cluster"));
+    cluster->addAction(m_dashboard->refreshAction());
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     QAction *about = help->addAction(tr("&About Clusterdesk"), this, &MainWindow::showAbout);
@@ -131,18 +137,27 @@ void MainWindow::showProfile(LoadedProfile loaded, const QString &path)
 {
     m_path = path;
     m_profile = std::move(loaded);
-    m_clusterPage->setProfile(*m_profile, m_path);
-    m_pages->setCurrentWidget(m_clusterPage);
+    m_dashboard->setPoller(nullptr); // the old cluster's, if any
+    m_dashboard->setProfile(*m_profile, m_path);
+    m_pages->setCurrentWidget(m_dashboard);
     setWindowModified(false);
     updateTitleAndActions();
     statusBar()->showMessage(tr("Opened %1").arg(m_profile->profile.name), 5000);
+    startPolling();
+}
+
+void MainWindow::startPolling()
+{
+    auto *poller = new ClusterPoller(*m_profile, m_secrets, ClusterPoller::Options {});
+    m_dashboard->setPoller(poller);
+    poller->start();
 }
 
 void MainWindow::closeProfile()
 {
     m_profile.reset();
     m_path.clear();
-    m_clusterPage->clear();
+    m_dashboard->clear();
     m_pages->setCurrentWidget(m_emptyPage);
     setWindowModified(false);
     refreshRecent();
@@ -151,7 +166,7 @@ void MainWindow::closeProfile()
 
 bool MainWindow::isShowingCluster() const
 {
-    return m_pages->currentWidget() == m_clusterPage;
+    return m_pages->currentWidget() == m_dashboard;
 }
 
 void MainWindow::chooseAndOpenProfile()
@@ -214,7 +229,7 @@ bool MainWindow::saveProfileTo(const QString &path)
     m_profile->path = m_path;
     rememberFolder(m_path);
     m_recent->add(m_path);
-    m_clusterPage->setProfile(*m_profile, m_path);
+    m_dashboard->setProfileFile(m_path);
     setWindowModified(false);
     updateTitleAndActions();
     statusBar()->showMessage(tr("Saved %1").arg(QDir::toNativeSeparators(m_path)), 5000);
@@ -329,8 +344,10 @@ void MainWindow::readSettings()
     if (!restoreGeometry(settings.value(QStringLiteral("mainWindow/geometry")).toByteArray()))
         resize(1000, 640);
     restoreState(settings.value(QStringLiteral("mainWindow/state")).toByteArray());
-    m_clusterPage->restoreHeaderState(
+    m_dashboard->restoreHeaderState(
         settings.value(QStringLiteral("mainWindow/nodeTableHeader")).toByteArray());
+    m_dashboard->restoreSplitterState(
+        settings.value(QStringLiteral("mainWindow/dashboardSplitter")).toByteArray());
 }
 
 void MainWindow::writeSettings() const
@@ -338,7 +355,8 @@ void MainWindow::writeSettings() const
     QSettings settings;
     settings.setValue(QStringLiteral("mainWindow/geometry"), saveGeometry());
     settings.setValue(QStringLiteral("mainWindow/state"), saveState());
-    settings.setValue(QStringLiteral("mainWindow/nodeTableHeader"), m_clusterPage->saveHeaderState());
+    settings.setValue(QStringLiteral("mainWindow/nodeTableHeader"), m_dashboard->saveHeaderState());
+    settings.setValue(QStringLiteral("mainWindow/dashboardSplitter"), m_dashboard->saveSplitterState());
 }
 
 void MainWindow::closeEvent(QCloseEvent *event)

@@ -8,7 +8,7 @@
 #include <functional>
 #include <optional>
 
-class ClusterPage;
+class Dashboard;
 class EmptyStatePage;
 class QAction;
 class QLabel;
@@ -17,7 +17,7 @@ class QStackedWidget;
 class RecentProfiles;
 class SecretStore;
 
-// The main window: one open profile at a time, shown as its cluster page, or the
+// The main window: one open profile at a time, shown live on its dashboard, or the
 // empty-state page when none is open. Profiles are small local files, so opening
 // and saving run here on the GUI thread; anything that reaches a node, a database
 // or the keychain goes through app/ services that answer asynchronously.
@@ -46,7 +46,7 @@ public:
     QString profilePath() const { return m_path; }
     bool isShowingCluster() const;
     RecentProfiles *recentProfiles() const { return m_recent; }
-    ClusterPage *clusterPage() const { return m_clusterPage; }
+    Dashboard *dashboard() const { return m_dashboard; }
     EmptyStatePage *emptyStatePage() const { return m_emptyPage; }
     QMenu *recentMenu() const { return m_recentMenu; }
     SecretStore *secretStore() const { return m_secrets; }
@@ -65,6 +65,7 @@ private:
     bool maybeDiscard();
     void showAbout();
     void showProfile(LoadedProfile loaded, const QString &path);
+    void startPolling();
     void refreshRecent();
     void updateTitleAndActions();
     void showKeychainWarning(const QString &reason);
@@ -76,7 +77,7 @@ private:
 
     QStackedWidget *m_pages = nullptr;
     EmptyStatePage *m_emptyPage = nullptr;
-    ClusterPage *m_clusterPage = nullptr;
+    Dashboard *m_dashboard = nullptr;
     RecentProfiles *m_recent = nullptr;
     SecretStore *m_secrets = nullptr;
     QLabel *m_keychainWarning = nullptr;

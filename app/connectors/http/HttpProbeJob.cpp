@@ -1,6 +1,7 @@
 #include "HttpProbeJob.h"
 
 #include "HttpLogging.h"
+#include "core/TextHelpers.h"
 
 #include <QCryptographicHash>
 #include <QJsonDocument>
@@ -48,12 +49,14 @@ QString secondsText(int ms)
 
 } // namespace
 
-HttpProbeJob::HttpProbeJob(
-    QNetworkAccessManager *manager, NodeSpec node, ProductPreset preset, int timeoutMs, QObject *parent)
+HttpProbeJob::HttpProbeJob(QNetworkAccessManager *manager, NodeSpec node,
+    std::shared_ptr<const ProductPreset> preset, int timeoutMs, bool readVersion, QObject *parent)
     : QObject(parent)
     , m_manager(manager)
     , m_node(std::move(node))
-    , m_preset(std::move(preset))
+    , m_presetHolder(std::move(preset))
+    , m_preset(*m_presetHolder)
+    , m_readVersion(readVersion)
     , m_timeoutMs(timeoutMs)
 {
     m_timer.setSingleShot(true);
@@ -198,24 +201,7 @@ HttpProbeJob::Answer HttpProbeJob::takeAnswer()
         answer.status = status.toInt();
         answer.body = m_reply->readAll();
     } else {
-        QString reason;
-        switch (error) {
-        case QNetworkReply::ConnectionRefusedError:
-            reason = tr("connection refused");
-            break;
-        case QNetworkReply::HostNotFoundError:
-            reason = tr("host not found");
-            break;
-        case QNetworkReply::RemoteHostClosedError:
-            reason = tr("the connection was closed without an answer");
-            break;
-        case QNetworkReply::TimeoutError:
-            reason = tr("the connection timed out");
-            break;
-        default:
-            reason = m_reply->errorString();
-            break;
-        }
+        const QString reason = TextHelpers::networkFailure(error, m_reply->errorString());
         answer.failure = tr("%1: %2").arg(where, reason);
     }
     return answer;
@@ -237,10 +223,11 @@ void HttpProbeJob::onFinished()
             m_status.httpStatus = answer.status;
         }
         evaluateHealth(answer);
-        if (m_status.health != NodeHttpStatus::Health::Up) {
+        if (m_status.health != NodeHttpStatus::Health::Up || !m_readVersion) {
             finish();
             return;
         }
+        m_status.versionRead = true;
         switch (m_preset.version.source) {
         case VersionProbe::Source::None:
             break;

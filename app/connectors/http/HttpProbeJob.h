@@ -13,6 +13,8 @@
 #include <QSslError>
 #include <QTimer>
 
+#include <memory>
+
 class QNetworkAccessManager;
 
 // One probe of one node, living in the HTTP worker thread: the preset's health
@@ -32,8 +34,9 @@ class HttpProbeJob final : public QObject
 public:
     static constexpr qint64 MaxBodyBytes = 4 * 1024 * 1024;
 
-    HttpProbeJob(QNetworkAccessManager *manager, NodeSpec node, ProductPreset preset, int timeoutMs,
-        QObject *parent = nullptr);
+    // readVersion false: only the health check; the caller keeps the version it has.
+    HttpProbeJob(QNetworkAccessManager *manager, NodeSpec node, std::shared_ptr<const ProductPreset> preset,
+        int timeoutMs, bool readVersion, QObject *parent = nullptr);
     ~HttpProbeJob() override;
 
     void start();
@@ -72,7 +75,9 @@ private:
 
     QNetworkAccessManager *m_manager;
     NodeSpec m_node;
-    ProductPreset m_preset;
+    std::shared_ptr<const ProductPreset> m_presetHolder; // shared by the jobs of one batch
+    const ProductPreset &m_preset;
+    bool m_readVersion = true;
     int m_timeoutMs;
     Stage m_stage = Stage::Health;
     QUrl m_url;

@@ -15,14 +15,17 @@ HttpProbeWorker::~HttpProbeWorker()
     delete m_manager;
 }
 
-void HttpProbeWorker::probe(const NodeSpec &node, const ProductPreset &preset, int timeoutMs)
+void HttpProbeWorker::probe(
+    const QList<Request> &requests, const std::shared_ptr<const ProductPreset> &preset, int timeoutMs)
 {
     if (!m_manager) {
         m_manager = new QNetworkAccessManager;
         m_manager->setRedirectPolicy(QNetworkRequest::NoLessSafeRedirectPolicy);
         m_manager->setAutoDeleteReplies(false);
     }
-    auto *job = new HttpProbeJob(m_manager, node, preset, timeoutMs, this);
-    connect(job, &HttpProbeJob::finished, this, &HttpProbeWorker::probed);
-    job->start();
+    for (const Request &request : requests) {
+        auto *job = new HttpProbeJob(m_manager, request.node, preset, timeoutMs, request.readVersion, this);
+        connect(job, &HttpProbeJob::finished, this, &HttpProbeWorker::probed);
+        job->start();
+    }
 }

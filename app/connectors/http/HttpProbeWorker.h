@@ -4,7 +4,10 @@
 #include "NodeHttpStatus.h"
 #include "ProductPreset.h"
 
+#include <QList>
 #include <QObject>
+
+#include <memory>
 
 class QNetworkAccessManager;
 
@@ -18,8 +21,16 @@ public:
     explicit HttpProbeWorker(QObject *parent = nullptr);
     ~HttpProbeWorker() override;
 
-    // Called in the worker's thread (queued from HttpProber).
-    void probe(const NodeSpec &node, const ProductPreset &preset, int timeoutMs);
+    struct Request
+    {
+        NodeSpec node;
+        bool readVersion = true;
+    };
+
+    // Called in the worker's thread (queued from HttpProber): one job per request,
+    // all sharing one copy of the preset.
+    void probe(
+        const QList<Request> &requests, const std::shared_ptr<const ProductPreset> &preset, int timeoutMs);
 
 signals:
     void probed(const NodeHttpStatus &status);

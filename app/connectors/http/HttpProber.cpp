@@ -21,25 +21,46 @@ HttpProber::HttpProber(QObject *parent)
 
 HttpProber::~HttpProber() = default;
 
-bool HttpProber::probe(const NodeSpec &node, const ProductPreset &preset)
+bool HttpProber::probe(const NodeSpec &node, const ProductPreset &preset, bool readVersion)
 {
-    if (m_inFlight.contains(node.name)) {
-        qCDebug(lcHttp) << "still probing" << node.name << "- not starting another probe";
-        return false;
+    return !probeBatch({{node, readVersion}}, preset).isEmpty();
+}
+
+QStringList HttpProber::probeBatch(
+    const QList<HttpProbeWorker::Request> &requests, const ProductPreset &preset)
+{
+    QList<HttpProbeWorker::Request> starting;
+    QStringList started;
+    starting.reserve(requests.size());
+    for (const HttpProbeWorker::Request &request : requests) {
+        if (m_inFlight.contains(request.node.name)) {
+            qCDebug(lcHttp) << "still probing" << request.node.name << "- not starting another probe";
+            continue;
+        }
+        m_inFlight.insert(request.node.name);
+        starting.append(request);
+        started.append(request.node.name);
     }
-    m_inFlight.insert(node.name);
+    if (starting.isEmpty())
+        return started;
     const int timeoutMs = int(m_timeout.count());
+    auto shared = std::make_shared<const ProductPreset>(preset);
     QMetaObject::invokeMethod(
-        m_worker, [worker = m_worker, node, preset, timeoutMs] { worker->probe(node, preset, timeoutMs); },
+        m_worker,
+        [worker = m_worker, starting = std::move(starting), shared = std::move(shared), timeoutMs] {
+            worker->probe(starting, shared, timeoutMs);
+        },
         Qt::QueuedConnection);
-    return true;
+    return started;
 }
 
 int HttpProber::probeAll(const QList<NodeSpec> &nodes, const ProductPreset &preset)
 {
-    int started = 0;
+    QList<HttpProbeWorker::Request> requests;
+    requests.reserve(nodes.size());
     for (const NodeSpec &node : nodes)
-        started += probe(node, preset) ? 1 : 0;
+        requests.append({node, true});
+    const int started = int(probeBatch(requests, preset).size());
     if (m_inFlight.isEmpty())
         QMetaObject::invokeMethod(this, &HttpProber::finished, Qt::QueuedConnection);
     return started;

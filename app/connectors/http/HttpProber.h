@@ -1,6 +1,7 @@
 #pragma once
 
 #include "ClusterProfile.h"
+#include "HttpProbeWorker.h"
 #include "NodeHttpStatus.h"
 #include "ProductPreset.h"
 #include "core/WorkerThread.h"
@@ -13,7 +14,6 @@
 #include <memory>
 
 class QThread;
-class HttpProbeWorker;
 
 // Probes nodes over HTTP by their product preset (health and version) without ever
 // blocking the calling thread: the requests run on one QNetworkAccessManager in a
@@ -35,7 +35,12 @@ public:
     std::chrono::milliseconds timeout() const { return m_timeout; }
 
     // Starts probing one node; false when it is already in flight (merged).
-    bool probe(const NodeSpec &node, const ProductPreset &preset);
+    // readVersion false asks for health only (the version is known and cannot have
+    // changed without the node going down).
+    bool probe(const NodeSpec &node, const ProductPreset &preset, bool readVersion = true);
+    // Starts probing several nodes with one message to the worker; returns the names
+    // of those started (the others were in flight already).
+    QStringList probeBatch(const QList<HttpProbeWorker::Request> &requests, const ProductPreset &preset);
     // Starts probing every node at once; returns how many were started (the others
     // were in flight already). finished() follows when none is left in flight.
     int probeAll(const QList<NodeSpec> &nodes, const ProductPreset &preset);

@@ -38,6 +38,7 @@ struct NodeHttpStatus
     Version version; // Version::parse(versionText); unknown when not read
     QString versionText; // the raw text the version pattern or key gave
     QString versionNote; // why the version is unknown ("read over SSH", a failed request)
+    bool versionRead = false; // the probe asked for the version (not skipped, node up)
     int latencyMs = -1; // of the health request; -1 without an answer
     int httpStatus = 0; // of the health request; 0 without an answer
     QString error; // translated, for the user; empty when Up

@@ -1,5 +1,6 @@
 #include "NodeFacts.h"
 
+#include "core/TextHelpers.h"
 #include "profile/ProfileFile.h"
 
 #include <QCoreApplication>
@@ -14,12 +15,7 @@ QString tr(const char *text)
     return QCoreApplication::translate("NodeFacts", text);
 }
 
-QString shellQuote(const QString &text)
-{
-    QString quoted = text;
-    quoted.replace(QLatin1Char('\''), QStringLiteral("'\\''"));
-    return QLatin1Char('\'') + quoted + QLatin1Char('\'');
-}
+using TextHelpers::shellQuote;
 
 // Values go into preset templates unquoted (a template may put them inside double
 // quotes), so only characters that mean nothing to a shell are allowed.
@@ -68,6 +64,8 @@ Result<NodeFactsQuery> NodeFactsQuery::forNode(const LoadedProfile &loaded, cons
     query.runningCommand = ProductPreset::expand(loaded.preset.commands.running, values);
     query.installDir = values.value(QStringLiteral("installDir"));
     query.sharedDir = loaded.profile.sharedDataDir;
+    if (loaded.preset.version.source == VersionProbe::Source::File)
+        query.versionFile = ProductPreset::expand(loaded.preset.version.path, values);
     return query;
 }
 
@@ -84,7 +82,11 @@ QString NodeFactsQuery::script() const
     if (!sharedDir.isEmpty())
         lines.append(QStringLiteral("echo @df-shared; df -Pk %1 2>/dev/null").arg(shellQuote(sharedDir)));
     lines.append(QStringLiteral(
-        "echo @java; if command -v java >/dev/null 2>&1; then java -version 2>&1 | head -n 1; fi"));
+        "echo @java; if command -v java >/dev/null 2>&1; then java -version 2>&1 | grep -m 1 ' version ' "
+        "|| java -version 2>&1 | head -n 1; fi"));
+    if (!versionFile.isEmpty())
+        lines.append(QStringLiteral("if [ -r %1 ]; then echo @version; head -c 4096 %1; echo; fi")
+                         .arg(shellQuote(versionFile)));
     lines.append(QStringLiteral("echo @end"));
     return lines.join(QLatin1Char('\n'));
 }
@@ -115,6 +117,8 @@ Result<NodeFacts> NodeFactsQuery::parse(const SshCommandResult &output)
     facts.installDirFreeBytes = parseDf(sections.value(QStringLiteral("@df-install")));
     facts.sharedDirFreeBytes = parseDf(sections.value(QStringLiteral("@df-shared")));
     facts.javaVersion = sections.value(QStringLiteral("@java")).trimmed();
+    if (sections.contains(QStringLiteral("@version")))
+        facts.versionFileText = sections.value(QStringLiteral("@version"));
     if (facts.javaVersion.isEmpty())
         facts.javaVersion = tr("not found");
     return facts;

@@ -18,6 +18,9 @@ struct NodeFacts
     std::optional<qint64> installDirFreeBytes; // absent: df failed (folder missing?)
     std::optional<qint64> sharedDirFreeBytes; // absent: no shared folder, or df failed
     QString javaVersion; // first line of `java -version`, or "not found"
+    // The preset's version file (Joget's VERSION.txt), its first 4 KiB; absent when the
+    // preset reads the version over HTTP or the file could not be read.
+    std::optional<QString> versionFileText;
 };
 
 // The node-specific inputs of the facts command.
@@ -26,6 +29,7 @@ struct NodeFactsQuery
     QString runningCommand; // expanded; exit 0 = running
     QString installDir;
     QString sharedDir; // empty: not asked
+    QString versionFile; // expanded; empty: not asked
 
     // From the profile and its preset: {installDir}, {dataDir}, {sharedDataDir} and
     // {nodeName} filled in. Fails on values that are not safe in a shell command.

@@ -20,6 +20,7 @@ SshNodeConnection::SshNodeConnection(
     m_worker->moveToThread(m_thread.get());
     connect(m_thread.get(), &QThread::finished, m_worker, &QObject::deleteLater);
     connect(m_worker, &SshWorker::hostKeyUnknown, this, &SshNodeConnection::hostKeyUnknown);
+    connect(m_worker, &SshWorker::hostKeyMismatch, this, &SshNodeConnection::hostKeyMismatch);
     connect(m_worker, &SshWorker::commandFinished, this, &SshNodeConnection::commandFinished);
     connect(m_worker, &SshWorker::factsRead, this, &SshNodeConnection::factsRead);
     connect(m_worker, &SshWorker::knownHostRemoved, this, &SshNodeConnection::knownHostRemoved);

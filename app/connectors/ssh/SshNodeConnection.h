@@ -52,6 +52,9 @@ public:
 
 Q_SIGNALS:
     void hostKeyUnknown(const HostKeyInfo &info);
+    // The host offered a key that differs from the recorded one; every request fails
+    // (with the loud message) until removeKnownHost().
+    void hostKeyMismatch(const HostKeyInfo &info);
     void commandFinished(const SshCommandReply &reply);
     void factsRead(const NodeFactsReply &reply);
     void knownHostRemoved(const KnownHostRemoval &removal);

@@ -152,6 +152,7 @@ Result<SshSession::HostKeyState> SshSession::checkHostKey()
         return HostKeyState::Unknown;
     case SSH_KNOWN_HOSTS_CHANGED:
         qCWarning(lcSsh) << "host key of" << m_host << m_port << "CHANGED; refusing";
+        m_hostKeyMismatch = true;
         return failure(tr("WARNING: THE HOST KEY OF %1:%2 HAS CHANGED. Someone may be intercepting the "
                           "connection (a man-in-the-middle attack), or the host's key was replaced. "
                           "The host now offers the %3 key %4, which does not match the key recorded "
@@ -163,6 +164,7 @@ Result<SshSession::HostKeyState> SshSession::checkHostKey()
                            .arg(m_hostKey.keyType, m_hostKey.fingerprint, where()));
     case SSH_KNOWN_HOSTS_OTHER:
         qCWarning(lcSsh) << "host key of" << m_host << m_port << "is of another type than the known one";
+        m_hostKeyMismatch = true;
         return failure(tr("WARNING: %1:%2 offers a %3 key (%4), but %5 records a key of another type "
                           "for it. This can be an attack; Clusterdesk refuses to connect. If the "
                           "host's keys were replaced on purpose, remove the old key from known_hosts "

@@ -29,6 +29,9 @@ public:
     Result<void> connect();
     // A changed key, a key of another type, or a broken known_hosts is an error.
     Result<HostKeyState> checkHostKey();
+    // After checkHostKey() failed: true when the key differs from the one recorded
+    // (changed, or of another type), false for other failures.
+    bool hostKeyMismatch() const { return m_hostKeyMismatch; }
     Result<void> saveHostKey();
     Result<void> authenticate(const SshCredentials &credentials);
 
@@ -54,4 +57,5 @@ private:
     QString m_host;
     QString m_user;
     int m_port = 22;
+    bool m_hostKeyMismatch = false;
 };

@@ -59,6 +59,8 @@ Result<SshWorker::Ready> SshWorker::establish()
     if (!m_session->hostKey().host.isEmpty())
         m_lastHostKey = m_session->hostKey();
     if (!state) {
+        if (m_session->hostKeyMismatch())
+            Q_EMIT hostKeyMismatch(m_session->hostKey());
         m_session.reset();
         return std::unexpected(state.error());
     }

@@ -45,6 +45,7 @@ public:
 
 Q_SIGNALS:
     void hostKeyUnknown(const HostKeyInfo &info);
+    void hostKeyMismatch(const HostKeyInfo &info);
     void commandFinished(const SshCommandReply &reply);
     void factsRead(const NodeFactsReply &reply);
     void knownHostRemoved(const KnownHostRemoval &removal);

@@ -1,0 +1,3 @@
+#include "ComposeLogging.h"
+
+Q_LOGGING_CATEGORY(lcCompose, "clusterdesk.compose", QtInfoMsg)

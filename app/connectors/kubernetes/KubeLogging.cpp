@@ -1,0 +1,3 @@
+#include "KubeLogging.h"
+
+Q_LOGGING_CATEGORY(lcKubernetes, "clusterdesk.kubernetes", QtInfoMsg)

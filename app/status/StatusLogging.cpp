@@ -1,0 +1,3 @@
+#include "StatusLogging.h"
+
+Q_LOGGING_CATEGORY(lcStatus, "clusterdesk.status", QtInfoMsg)
