@@ -123,15 +123,25 @@ class Server:
                 "--auth-root-authentication-method=socket", "--skip-test-db"]
         args += ["--user=root"] if os.geteuid() == 0 else ["--user=" + getpass.getuser()]
         args += SERVER_OPTIONS
+        # A private TMPDIR: bootstraps running side by side (CTest -j) must not meet
+        # in /tmp, where one was seen to lose its temporary tables to another.
+        env = dict(os.environ, TMPDIR=self.tmpdir())
         with open(os.path.join(self.top, "mariadb-install-db.log"), "w") as log:
-            rc = subprocess.call(args, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+            rc = subprocess.call(args, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env)
         if rc != 0:
             raise SandboxError("mariadb-install-db failed (exit %d); see %s/mariadb-install-db.log"
                                % (rc, self.top))
 
+    def tmpdir(self):
+        """The server's own temporary folder, inside the sandbox's."""
+        path = os.path.join(self.top, "mysql-tmp")
+        os.makedirs(path, exist_ok=True)
+        return path
+
     def start(self, port):
         args = ["/usr/sbin/mariadbd", "--no-defaults"] + self._user_option() + [
             "--datadir=" + self.datadir, "--socket=" + self.socket, "--port=%d" % port,
+            "--tmpdir=" + self.tmpdir(),
             "--bind-address=127.0.0.1", "--pid-file=" + self.pidfile, "--log-error=" + self.log,
             "--skip-name-resolve", "--max-connections=300"] + SERVER_OPTIONS
         proc = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
