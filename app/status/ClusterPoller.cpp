@@ -199,18 +199,10 @@ ClusterPoller::ClusterPoller(
     }
 
     if (p.deployment.kind == DeploymentKind::Compose) {
+        // The connection itself waits for the credentials (secretsReady()).
         const Result<SshConnectionSettings> settings = ComposeProbe::settingsFor(m_profile, sshPolicy());
-        if (!settings) {
+        if (!settings)
             m_composeProblem = settings.error().message;
-        } else {
-            const SshTarget &target = p.deployment.compose.host;
-            m_parts->composeConnection = std::make_unique<SshNodeConnection>(*settings, SshCredentials {});
-            Q_UNUSED(target)
-            m_parts->compose
-                = std::make_unique<ComposeProbe>(m_parts->composeConnection.get(), p.deployment.compose);
-            connect(m_parts->compose.get(), &ComposeProbe::finished, this, &ClusterPoller::onCompose);
-            watchHostKeys(m_parts->composeConnection.get(), composeHostName());
-        }
     }
 
     if (m_options.readFacts) {
@@ -352,12 +344,10 @@ void ClusterPoller::secretsReady()
         connect(control.connection.get(), &SshNodeConnection::factsRead, this,
             [this, name = name](const NodeFactsReply &reply) { onFacts(name, reply); });
     }
-    if (parts.composeConnection) {
-        // The Compose host's credentials are known only now: start it over with them.
+    if (p.deployment.kind == DeploymentKind::Compose && m_composeProblem.isEmpty()) {
         const SshTarget &target = p.deployment.compose.host;
         const Result<SshConnectionSettings> settings = ComposeProbe::settingsFor(m_profile, sshPolicy());
         if (settings) {
-            parts.compose.reset();
             parts.composeConnection = std::make_unique<SshNodeConnection>(
                 *settings, SshCredentials {parts.secret(target.passphrase), parts.secret(target.password)});
             parts.compose
