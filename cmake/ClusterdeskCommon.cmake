@@ -73,9 +73,10 @@ function(clusterdesk_add_sandbox_fixture name)
     set(dir ${CMAKE_CURRENT_BINARY_DIR}/${name})
     set(tool ${PROJECT_SOURCE_DIR}/tests/sandbox/clusterdesk-sandbox)
     list(JOIN arg_ARGS " " args) # one shell word list, not a CMake list
-    # A sandbox left by a killed run would hold the addresses: stop it first.
+    # A sandbox left by a killed run would hold the addresses: stop it first. The
+    # profile is checked by this build's clusterdesk-cli.
     add_test(NAME ${name}_up COMMAND sh -c
-        "'${tool}' down --dir '${dir}' >/dev/null 2>&1; rm -rf '${dir}'; exec '${tool}' up --product ${arg_PRODUCT} --nodes ${arg_NODES} --dir '${dir}' --warmup 1 ${args}")
+        "'${tool}' down --dir '${dir}' >/dev/null 2>&1; rm -rf '${dir}'; exec '${tool}' up --product ${arg_PRODUCT} --nodes ${arg_NODES} --dir '${dir}' --warmup 1 --cli '$<TARGET_FILE:clusterdesk-cli>' ${args}")
     add_test(NAME ${name}_down COMMAND ${tool} down --dir ${dir})
     set(env "CLUSTERDESK_SANDBOX_SUBNET=${arg_SUBNET}"
         "CLUSTERDESK_SANDBOX_CACHE=${PROJECT_BINARY_DIR}/tests/sandbox/cache"

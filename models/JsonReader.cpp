@@ -169,6 +169,11 @@ std::optional<Json> parseJsonText(QByteArrayView text, ValidationIssues &issues)
             QCoreApplication::translate("JsonReader", "not valid JSON at line %1, column %2")
                 .arg(line)
                 .arg(column)});
+    } catch (const Json::exception &) {
+        // A number too large for any C++ type (out_of_range.406) is reported by an
+        // exception of another kind, without a position.
+        issues.append(
+            {QString(), QCoreApplication::translate("JsonReader", "not valid JSON: a number is too large")});
     }
     return std::nullopt;
 }

@@ -13,7 +13,7 @@ packages=(
     cmake ninja-build g++ ccache pkg-config git
     # Qt 6 and the libraries named in the design
     qt6-base-dev qt6-base-dev-tools qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
-    qt6-qpa-plugins libqt6sql6-mysql libqt6svg6 libgl-dev
+    qt6-qpa-plugins libqt6sql6-mysql libqt6sql6-sqlite libqt6svg6 libgl-dev
     qtkeychain-qt6-dev libssh-dev nlohmann-json3-dev libyaml-cpp-dev
     # a real Secret Service for the keychain tests, an X server for screenshots
     gnome-keyring libsecret-tools dbus dbus-x11 xvfb xauth x11-utils imagemagick fonts-dejavu-core
@@ -21,6 +21,8 @@ packages=(
     mariadb-server mariadb-client openssh-server openssh-client python3 iproute2 util-linux
     # formatting checks
     clang-format
+    # fuzzing the configuration parsers (scripts/fuzz-parsers.sh)
+    clang-16 libclang-rt-16-dev
 )
 # The sandbox's Kubernetes emulation is checked with a real kubectl. Debian's comes
 # in kubernetes-client; a kubectl the machine already has (another vendor's

@@ -1,6 +1,7 @@
 #include "CliRunner.h"
 
 #include "ClusterProfile.h"
+#include "cli/ConfigCommand.h"
 #include "cli/KubeconfigCommand.h"
 #include "cli/SecretInput.h"
 #include "cli/StatusCommand.h"
@@ -50,7 +51,7 @@ void CliRunner::printHelp()
         "                          standard input (typed without echo, or piped), never from the\n"
         "                          command line, where other users and the shell history would see it.\n"
         "  secret delete NAME      Remove a secret from the system keychain.\n")
-          << StatusCommand::help() << KubeconfigCommand::help()
+          << StatusCommand::help() << ConfigCommand::help() << KubeconfigCommand::help()
           << tr("\n"
                 "Options:\n"
                 "  -h, --help              Show this help.\n"
@@ -76,6 +77,11 @@ void CliRunner::run(const QStringList &arguments)
     const QString command = args.mid(0, 2).join(QLatin1Char(' '));
     if (command == u"profile validate")
         return profileValidate(args.mid(2));
+    if (first == u"config" || command == u"secret rotate") {
+        auto *config = new ConfigCommand(m_out, m_err, this);
+        connect(config, &ConfigCommand::finished, this, &CliRunner::finish);
+        return config->run(args.mid(1)); // "show ..." or "rotate ..."
+    }
     if (command == u"secret set")
         return secretSet(args.mid(2));
     if (command == u"secret delete")

@@ -13,6 +13,7 @@ class TestProfileRejects : public QObject
 private slots:
     void invalidJson_data();
     void invalidJson();
+    void numberTooLarge();
     void rootNotAnObject_data();
     void rootNotAnObject();
 
@@ -66,6 +67,15 @@ void TestProfileRejects::invalidJson()
     } else {
         QVERIFY2(reason.contains(u"column "_s), qPrintable(reason));
     }
+}
+
+void TestProfileRejects::numberTooLarge()
+{
+    // nlohmann throws out_of_range (not parse_error) for it; found by fuzzing.
+    const auto result = ClusterProfile::fromJson(R"({"format": 1e999})"_ba);
+    QVERIFY(!result);
+    QCOMPARE(result.error().size(), 1);
+    QCOMPARE(result.error().first().reason, u"not valid JSON: a number is too large"_s);
 }
 
 void TestProfileRejects::rootNotAnObject_data()

@@ -1,6 +1,7 @@
 #include "Dashboard.h"
 
 #include "NodeTableModel.h"
+#include "config/ConfigChecksView.h"
 #include "dashboard/ClusterSummary.h"
 #include "dashboard/DatabasePanel.h"
 #include "dashboard/HealthIcons.h"
@@ -130,11 +131,21 @@ Dashboard::Dashboard(QWidget *parent)
     top->addWidget(m_summary, 3);
     top->addWidget(m_database, 2, Qt::AlignTop);
 
+    // The configuration checks under the nodes: collapsible, the nodes come first.
+    m_configChecks = new ConfigChecksView(this);
+    m_configChecks->setObjectName(QStringLiteral("configChecks"));
+    auto *vertical = new QSplitter(Qt::Vertical, this);
+    vertical->setObjectName(QStringLiteral("dashboardVerticalSplitter"));
+    vertical->addWidget(m_splitter);
+    vertical->addWidget(m_configChecks);
+    vertical->setStretchFactor(0, 3);
+    vertical->setStretchFactor(1, 1);
+
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(top);
     layout->addWidget(m_warnings);
     layout->addSpacing(4);
-    layout->addWidget(m_splitter, 1);
+    layout->addWidget(vertical, 1);
 
     setTabOrder(m_filter, m_healthFilter);
     setTabOrder(m_healthFilter, m_view);
@@ -180,6 +191,7 @@ void Dashboard::clear()
     m_warnings->setWarnings({});
     m_database->clear();
     m_details->showNothing();
+    m_configChecks->clear();
     m_refresh->setEnabled(false);
     m_history = {};
     updateNodesHeading();

@@ -12,6 +12,7 @@
 struct LoadedProfile;
 class ClusterPoller;
 class ClusterSummary;
+class ConfigChecksView;
 class DatabasePanel;
 class HostKeyPrompter;
 class NodeDetailsPane;
@@ -72,6 +73,7 @@ public:
     DatabasePanel *databasePanel() const { return m_database; }
     NodeDetailsPane *detailsPane() const { return m_details; }
     HostKeyPrompter *hostKeyPrompter() const { return m_prompter; }
+    ConfigChecksView *configChecks() const { return m_configChecks; }
     // The node the details pane shows; empty when none is selected.
     QString selectedNode() const;
     void selectNode(const QString &nodeName);
@@ -108,6 +110,7 @@ private:
     QSplitter *m_splitter = nullptr;
     NodeDetailsPane *m_details = nullptr;
     HostKeyPrompter *m_prompter = nullptr;
+    ConfigChecksView *m_configChecks = nullptr;
     QPointer<ClusterPoller> m_poller;
     HistoryLookup m_history;
     QDateTime m_now;

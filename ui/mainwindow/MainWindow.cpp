@@ -2,6 +2,11 @@
 
 #include "UiLogging.h"
 #include "about/AboutDialog.h"
+#include "audit/AuditLog.h"
+#include "audit/AuditLogDialog.h"
+#include "config/ConfigChecksView.h"
+#include "config/ConfigEditor.h"
+#include "config/ConfigFiles.h"
 #include "core/BuildInfo.h"
 #include "dashboard/Dashboard.h"
 #include "mainwindow/EmptyStatePage.h"
@@ -53,6 +58,7 @@ MainWindow::MainWindow(QWidget *parent)
     // Created now so it is shown with the window; made later, it would stay hidden.
     statusBar()->setSizeGripEnabled(true);
     createMenus();
+    startConfigChecks(); // no profile yet: the configuration actions wait for one
 
     connect(m_emptyPage, &EmptyStatePage::openProfileRequested, this, &MainWindow::chooseAndOpenProfile);
     connect(m_emptyPage, &EmptyStatePage::newProfileRequested, this, &MainWindow::newProfile);
@@ -98,6 +104,13 @@ void MainWindow::createMenus()
 
     QMenu *cluster = menuBar()->addMenu(tr("&Cluster"));
     cluster->addAction(m_dashboard->refreshAction());
+    cluster->addSeparator();
+    m_configAction = cluster->addAction(
+        tr("&Configuration…"), QKeySequence(Qt::CTRL | Qt::Key_E), this, &MainWindow::openConfigEditor);
+    m_configAction->setStatusTip(tr("Edit the nodes' configuration and secrets, all nodes at once"));
+    m_checkAction = cluster->addAction(tr("C&heck Configuration"), this, &MainWindow::runConfigChecks);
+    m_checkAction->setStatusTip(tr("Compare the nodes' configuration files"));
+    cluster->addAction(tr("&Audit Log…"), this, &MainWindow::openAuditLog);
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     QAction *about = help->addAction(tr("&About Clusterdesk"), this, &MainWindow::showAbout);
@@ -143,7 +156,75 @@ void MainWindow::showProfile(LoadedProfile loaded, const QString &path)
     setWindowModified(false);
     updateTitleAndActions();
     statusBar()->showMessage(tr("Opened %1").arg(m_profile->profile.name), 5000);
+    if (m_editor)
+        m_editor->close();
     startPolling();
+    startConfigChecks();
+}
+
+void MainWindow::startConfigChecks()
+{
+    delete m_checks;
+    m_checks = nullptr;
+    const bool editable = m_profile && ConfigFiles::hasEditor(m_profile->profile.product)
+        && m_profile->profile.deployment.kind == DeploymentKind::Hosts && !m_profile->profile.nodes.isEmpty();
+    m_configAction->setEnabled(editable);
+    m_checkAction->setEnabled(editable);
+    m_dashboard->configChecks()->setVisible(editable);
+    if (!editable)
+        return;
+    m_checks = new ConfigSession(*m_profile, m_secrets, ConfigSession::Options {}, this);
+    connect(m_checks, &ConfigSession::hostKeyUnknown, m_dashboard, &Dashboard::askHostKey);
+    connect(m_dashboard, &Dashboard::hostKeyDecided, m_checks, &ConfigSession::acceptHostKey);
+    connect(m_checks, &ConfigSession::checksFinished, this, [this](const QList<ConfigCheck> &checks) {
+        m_dashboard->configChecks()->setChecks(checks);
+        m_checkAction->setEnabled(true);
+    });
+    connect(m_checks, &ConfigSession::ready, this, &MainWindow::runConfigChecks);
+    m_checks->open();
+}
+
+void MainWindow::runConfigChecks()
+{
+    if (!m_checks)
+        return;
+    m_checkAction->setEnabled(false);
+    m_dashboard->configChecks()->setRunning(true);
+    m_checks->runChecks();
+}
+
+void MainWindow::openConfigEditor()
+{
+    if (!m_profile)
+        return;
+    if (!m_editor) {
+        m_editor = new ConfigEditor(*m_profile, m_secrets, this);
+        m_editor->setAttribute(Qt::WA_DeleteOnClose);
+        // What the editor changed shows on the dashboard at once.
+        connect(m_editor, &ConfigEditor::pushFinished, this, &MainWindow::runConfigChecks);
+    }
+    m_editor->show();
+    m_editor->raise();
+    m_editor->activateWindow();
+}
+
+ConfigEditor *MainWindow::configEditor() const
+{
+    return m_editor;
+}
+
+void MainWindow::openAuditLog()
+{
+    Result<std::unique_ptr<AuditLog>> log = AuditLog::open();
+    if (!log) {
+        warn(tr("Cannot Open the Audit Log"), log.error().message);
+        return;
+    }
+    AuditLog *raw = log->release();
+    auto *dialog = new AuditLogDialog(raw, m_profile ? m_profile->profile.name : QString(), this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QObject::destroyed, this, [raw] { delete raw; });
+    dialog->show();
 }
 
 void MainWindow::startPolling()
@@ -155,7 +236,10 @@ void MainWindow::startPolling()
 
 void MainWindow::closeProfile()
 {
+    if (m_editor)
+        m_editor->close();
     m_profile.reset();
+    startConfigChecks(); // none: disables the actions
     m_path.clear();
     m_dashboard->clear();
     m_pages->setCurrentWidget(m_emptyPage);

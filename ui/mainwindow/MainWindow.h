@@ -8,6 +8,9 @@
 #include <functional>
 #include <optional>
 
+class AuditLog;
+class ConfigEditor;
+class ConfigSession;
 class Dashboard;
 class EmptyStatePage;
 class QAction;
@@ -50,6 +53,8 @@ public:
     EmptyStatePage *emptyStatePage() const { return m_emptyPage; }
     QMenu *recentMenu() const { return m_recentMenu; }
     SecretStore *secretStore() const { return m_secrets; }
+    ConfigEditor *configEditor() const;
+    QAction *configAction() const { return m_configAction; }
 
     void setWarningPresenter(WarningPresenter presenter);
 
@@ -66,6 +71,10 @@ private:
     void showAbout();
     void showProfile(LoadedProfile loaded, const QString &path);
     void startPolling();
+    void startConfigChecks();
+    void runConfigChecks();
+    void openConfigEditor();
+    void openAuditLog();
     void refreshRecent();
     void updateTitleAndActions();
     void showKeychainWarning(const QString &reason);
@@ -85,6 +94,10 @@ private:
     QAction *m_saveAction = nullptr;
     QAction *m_saveAsAction = nullptr;
     QAction *m_closeAction = nullptr;
+    QAction *m_configAction = nullptr;
+    QAction *m_checkAction = nullptr;
+    ConfigSession *m_checks = nullptr; // the dashboard's configuration checks
+    QPointer<ConfigEditor> m_editor;
     WarningPresenter m_warningPresenter;
 
     std::optional<LoadedProfile> m_profile;

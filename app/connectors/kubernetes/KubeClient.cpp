@@ -1,39 +1,21 @@
 #include "KubeClient.h"
 
+#include "KubeHttp.h"
 #include "KubeLogging.h"
-#include "core/TextHelpers.h"
 
-#include <QFile>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QNetworkRequest>
-#include <QSslConfiguration>
-#include <QSslError>
-#include <QTimer>
 
 using namespace Qt::StringLiterals;
 
-namespace {
-
-QString secondsText(std::chrono::milliseconds timeout)
-{
-    return QString::number(double(timeout.count()) / 1000.0, 'g', 3);
-}
-
-QString display(const QUrl &url)
-{
-    return url.toDisplayString(QUrl::RemoveUserInfo | QUrl::RemoveQuery);
-}
-
-} // namespace
+using KubeHttp::display;
 
 KubeClient::KubeClient(const KubernetesSettings &settings, QObject *parent)
     : QObject(parent)
     , m_settings(settings)
-    , m_manager(new QNetworkAccessManager(this))
 {
-    m_manager->setRedirectPolicy(QNetworkRequest::ManualRedirectPolicy);
-    m_manager->setCookieJar(nullptr);
+    m_endpoint.manager = KubeHttp::newManager(this);
 }
 
 KubeClient::~KubeClient()
@@ -43,46 +25,23 @@ KubeClient::~KubeClient()
 
 void KubeClient::setToken(const QByteArray &token)
 {
-    m_token = token;
+    m_endpoint.token = token;
 }
 
 Result<void> KubeClient::setCaFile(const QString &absolutePath)
 {
-    if (absolutePath.isEmpty()) {
-        m_caCertificates.clear();
-        m_caFile.clear();
-        m_manager->clearConnectionCache();
-        return {};
-    }
-    QFile file(absolutePath);
-    if (!file.open(QIODevice::ReadOnly))
-        return failure(tr("Cannot read the Kubernetes CA file %1: %2").arg(absolutePath, file.errorString()));
-    const QList<QSslCertificate> certificates
-        = QSslCertificate::fromData(file.read(4 * 1024 * 1024), QSsl::Pem);
-    if (certificates.isEmpty())
-        return failure(tr("The Kubernetes CA file %1 holds no PEM certificate").arg(absolutePath));
-    m_caCertificates = certificates;
-    m_caFile = absolutePath;
-    m_manager->clearConnectionCache(); // a kept connection was verified against the old CAs
-    return {};
+    return m_endpoint.setCaFile(absolutePath);
 }
 
 void KubeClient::setTimeout(std::chrono::milliseconds timeout)
 {
-    m_timeout = std::max(timeout, std::chrono::milliseconds(1));
+    m_endpoint.setTimeout(timeout);
 }
 
 QUrl KubeClient::apiUrl(const QString &path) const
 {
     // The API server may sit under a path (a proxy such as Rancher's): keep it.
-    QUrl url = m_settings.apiServer;
-    QString base = url.path();
-    while (base.endsWith(u'/'))
-        base.chop(1);
-    url.setPath(base + path);
-    url.setQuery(QString());
-    url.setFragment(QString());
-    return url;
+    return KubeHttp::apiUrl(m_settings.apiServer, path);
 }
 
 QString KubeClient::objectName(Stage stage) const
@@ -118,55 +77,16 @@ bool KubeClient::refresh()
 
 void KubeClient::get(Stage stage, const QUrl &url)
 {
-    QNetworkRequest request(url);
-    request.setAttribute(QNetworkRequest::CacheLoadControlAttribute, QNetworkRequest::AlwaysNetwork);
-    request.setAttribute(QNetworkRequest::CacheSaveControlAttribute, false);
-    request.setAttribute(QNetworkRequest::CookieLoadControlAttribute, QNetworkRequest::Manual);
-    request.setAttribute(QNetworkRequest::CookieSaveControlAttribute, QNetworkRequest::Manual);
-    request.setHeader(QNetworkRequest::UserAgentHeader, QByteArrayLiteral("Clusterdesk"));
-    request.setRawHeader("Accept", "application/json");
-    if (!m_token.isEmpty())
-        request.setRawHeader("Authorization", "Bearer " + m_token);
-    if (url.scheme() == u"https") {
-        QSslConfiguration ssl = QSslConfiguration::defaultConfiguration();
-        ssl.setPeerVerifyMode(QSslSocket::VerifyPeer);
-        if (!m_caCertificates.isEmpty())
-            ssl.setCaCertificates(m_caCertificates); // only these: the system's CAs are not asked
-        request.setSslConfiguration(ssl);
-    }
+    const QNetworkRequest request = m_endpoint.request(url);
 
     qCDebug(lcKubernetes) << "GET" << url.toDisplayString(QUrl::RemoveUserInfo);
-    QNetworkReply *reply = m_manager->get(request);
+    QNetworkReply *reply = m_endpoint.manager->get(request);
     Pending pending;
     pending.stage = stage;
     pending.url = url;
+    pending.watch = KubeReplyWatch::watch(reply, m_endpoint.timeout, MaxBodyBytes);
     m_pending.insert(reply, pending);
-
-    auto *timer = new QTimer(reply);
-    timer->setSingleShot(true);
-    timer->setTimerType(Qt::PreciseTimer);
-    connect(timer, &QTimer::timeout, this, [this, reply] {
-        m_pending[reply].timedOut = true;
-        reply->abort();
-    });
-    connect(reply, &QNetworkReply::downloadProgress, this, [this, reply, timer](qint64 received, qint64) {
-        if (received > MaxBodyBytes) {
-            m_pending[reply].tooLarge = true;
-            reply->abort();
-            return;
-        }
-        timer->start(); // bytes came: the timeout starts again
-    });
-    connect(reply, &QNetworkReply::sslErrors, this, [this, reply](const QList<QSslError> &errors) {
-        QStringList problems;
-        for (const QSslError &error : errors)
-            problems.append(error.errorString());
-        problems.removeDuplicates();
-        m_pending[reply].sslProblems = problems.join(u"; "_s);
-        // Not ignored: the handshake fails.
-    });
     connect(reply, &QNetworkReply::finished, this, [this, reply] { onReply(reply); });
-    timer->start(m_timeout);
 }
 
 KubeClient::Answer KubeClient::answerOf(QNetworkReply *reply, const Pending &pending) const
@@ -177,40 +97,11 @@ KubeClient::Answer KubeClient::answerOf(QNetworkReply *reply, const Pending &pen
     const QString object = objectName(pending.stage);
     const QVariant statusAttribute = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute);
     const int httpStatus = statusAttribute.isValid() ? statusAttribute.toInt() : 0;
-    const QNetworkReply::NetworkError error = reply->error();
-
-    if (pending.timedOut) {
-        answer.failure = Failure::Timeout;
-        answer.error = tr("The Kubernetes API at %1 gave no answer within %2 s (reading %3).")
-                           .arg(server, secondsText(m_timeout), object);
-        return answer;
-    }
-    if (pending.tooLarge) {
-        answer.failure = Failure::BadResponse;
-        answer.error = tr("The Kubernetes API at %1 sent more than %2 MiB for %3.")
-                           .arg(server)
-                           .arg(MaxBodyBytes >> 20)
-                           .arg(object);
-        return answer;
-    }
-    if (!pending.sslProblems.isEmpty() || error == QNetworkReply::SslHandshakeFailedError) {
-        answer.failure = Failure::Tls;
-        const QString problems = pending.sslProblems.isEmpty() ? reply->errorString() : pending.sslProblems;
-        answer.error = m_caFile.isEmpty()
-            ? tr("The Kubernetes API at %1 presented a TLS certificate that is not trusted (%2). No CA "
-                 "file is set, so the system's CAs were asked.")
-                  .arg(server, problems)
-            : tr("The Kubernetes API at %1 presented a TLS certificate that is not trusted (%2). It "
-                 "must be signed by the CA in %3.")
-                  .arg(server, problems, m_caFile);
-        return answer;
-    }
-    if (httpStatus <= 0) {
-        answer.failure = Failure::Unreachable;
-        if (error == QNetworkReply::TimeoutError)
-            answer.failure = Failure::Timeout;
-        const QString reason = TextHelpers::networkFailure(error, reply->errorString());
-        answer.error = tr("The Kubernetes API at %1 cannot be reached: %2.").arg(server, reason);
+    const KubeHttp::TransportFailure transport = pending.watch->transportFailure(
+        server, object, tr("reading %1").arg(object), m_endpoint.timeout, MaxBodyBytes, m_endpoint.caFile);
+    if (transport.failure != Failure::None) {
+        answer.failure = transport.failure;
+        answer.error = transport.error;
         return answer;
     }
 
@@ -226,7 +117,7 @@ KubeClient::Answer KubeClient::answerOf(QNetworkReply *reply, const Pending &pen
     switch (httpStatus) {
     case 401:
         answer.failure = Failure::Unauthorized;
-        answer.error = m_token.isEmpty()
+        answer.error = m_endpoint.token.isEmpty()
             ? tr("The Kubernetes API at %1 wants a token (401 Unauthorized)%2. Store one as '%3' in the "
                  "keychain.")
                   .arg(server, because, m_settings.token.name)

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "ClusterProfile.h"
+#include "KubeHttp.h"
 #include "KubeStatus.h"
 #include "Result.h"
 
@@ -14,6 +15,7 @@
 
 #include <chrono>
 
+class KubeReplyWatch;
 class QNetworkAccessManager;
 class QNetworkReply;
 
@@ -46,7 +48,7 @@ public:
     Result<void> setCaFile(const QString &absolutePath);
     // How long a request may go without an answer (reset whenever bytes arrive).
     void setTimeout(std::chrono::milliseconds timeout);
-    std::chrono::milliseconds timeout() const { return m_timeout; }
+    std::chrono::milliseconds timeout() const { return m_endpoint.timeout; }
 
     // Starts a refresh; false (and nothing happens) while one is running.
     bool refresh();
@@ -67,9 +69,7 @@ private:
     {
         Stage stage = Stage::Deployment;
         QUrl url;
-        bool timedOut = false;
-        bool tooLarge = false;
-        QString sslProblems;
+        KubeReplyWatch *watch = nullptr; // a child of the reply
     };
 
     // The outcome of one request: a failure, or the body of a 200 answer.
@@ -91,11 +91,7 @@ private:
     void abortAll();
 
     KubernetesSettings m_settings;
-    QNetworkAccessManager *m_manager;
-    QByteArray m_token;
-    QList<QSslCertificate> m_caCertificates; // empty: the system's CAs
-    QString m_caFile;
-    std::chrono::milliseconds m_timeout {10000};
+    KubeHttp::Endpoint m_endpoint;
 
     bool m_running = false;
     QHash<QNetworkReply *, Pending> m_pending;

@@ -41,14 +41,15 @@ std::optional<qint64> parseDf(const QString &section)
 
 } // namespace
 
-Result<NodeFactsQuery> NodeFactsQuery::forNode(const LoadedProfile &loaded, const QString &nodeName)
+Result<QMap<QString, QString>> NodeFactsQuery::placeholders(
+    const LoadedProfile &loaded, const QString &nodeName)
 {
     const auto node = std::find_if(loaded.profile.nodes.cbegin(), loaded.profile.nodes.cend(),
         [&](const NodeSpec &spec) { return spec.name == nodeName; });
     if (node == loaded.profile.nodes.cend())
         return failure(tr("the profile has no node %1").arg(nodeName));
 
-    const QMap<QString, QString> values {
+    QMap<QString, QString> values {
         {QStringLiteral("installDir"),
             node->installDir.isEmpty() ? loaded.preset.installDir : node->installDir},
         {QStringLiteral("dataDir"), loaded.preset.dataDir},
@@ -60,12 +61,29 @@ Result<NodeFactsQuery> NodeFactsQuery::forNode(const LoadedProfile &loaded, cons
             return failure(tr("%1 of node %2 (%3) holds characters that are not safe in a shell command")
                                .arg(it.key(), nodeName, it.value()));
     }
+    return values;
+}
+
+Result<QString> NodeFactsQuery::command(
+    const LoadedProfile &loaded, const QString &nodeName, const QString &templ)
+{
+    const Result<QMap<QString, QString>> values = placeholders(loaded, nodeName);
+    if (!values)
+        return std::unexpected(values.error());
+    return ProductPreset::expand(templ, *values);
+}
+
+Result<NodeFactsQuery> NodeFactsQuery::forNode(const LoadedProfile &loaded, const QString &nodeName)
+{
+    const Result<QMap<QString, QString>> values = placeholders(loaded, nodeName);
+    if (!values)
+        return std::unexpected(values.error());
     NodeFactsQuery query;
-    query.runningCommand = ProductPreset::expand(loaded.preset.commands.running, values);
-    query.installDir = values.value(QStringLiteral("installDir"));
+    query.runningCommand = ProductPreset::expand(loaded.preset.commands.running, *values);
+    query.installDir = values->value(QStringLiteral("installDir"));
     query.sharedDir = loaded.profile.sharedDataDir;
     if (loaded.preset.version.source == VersionProbe::Source::File)
-        query.versionFile = ProductPreset::expand(loaded.preset.version.path, values);
+        query.versionFile = ProductPreset::expand(loaded.preset.version.path, *values);
     return query;
 }
 

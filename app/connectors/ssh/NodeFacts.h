@@ -3,6 +3,7 @@
 #include "Result.h"
 #include "SshTypes.h"
 
+#include <QMap>
 #include <QMetaType>
 #include <QString>
 
@@ -34,6 +35,11 @@ struct NodeFactsQuery
     // From the profile and its preset: {installDir}, {dataDir}, {sharedDataDir} and
     // {nodeName} filled in. Fails on values that are not safe in a shell command.
     static Result<NodeFactsQuery> forNode(const LoadedProfile &profile, const QString &nodeName);
+    // A preset command (start, stop, running, ...) for a node, placeholders filled in
+    // with the same shell-safe values.
+    static Result<QString> command(
+        const LoadedProfile &profile, const QString &nodeName, const QString &templ);
+    static Result<QMap<QString, QString>> placeholders(const LoadedProfile &profile, const QString &nodeName);
 
     // One shell script that prints every fact between markers.
     QString script() const;

@@ -23,6 +23,7 @@ SshNodeConnection::SshNodeConnection(
     connect(m_worker, &SshWorker::hostKeyMismatch, this, &SshNodeConnection::hostKeyMismatch);
     connect(m_worker, &SshWorker::commandFinished, this, &SshNodeConnection::commandFinished);
     connect(m_worker, &SshWorker::factsRead, this, &SshNodeConnection::factsRead);
+    connect(m_worker, &SshWorker::fileOpFinished, this, &SshNodeConnection::fileOpFinished);
     connect(m_worker, &SshWorker::knownHostRemoved, this, &SshNodeConnection::knownHostRemoved);
     m_thread->start();
 }
@@ -67,7 +68,16 @@ quint64 SshNodeConnection::readFacts(const NodeFactsQuery &query, std::chrono::m
 
 quint64 SshNodeConnection::post(QString command, std::chrono::milliseconds timeout, bool facts)
 {
-    const SshWorker::Request request {m_nextId++, std::move(command), timeout, facts};
+    const SshWorker::Request request {m_nextId++, std::move(command), timeout, facts, std::nullopt};
+    SshWorker *worker = m_worker;
+    QMetaObject::invokeMethod(
+        worker, [worker, request] { worker->enqueue(request); }, Qt::QueuedConnection);
+    return request.id;
+}
+
+quint64 SshNodeConnection::fileOp(const RemoteFileOp &op, std::chrono::milliseconds timeout)
+{
+    SshWorker::Request request {m_nextId++, {}, timeout, false, op};
     SshWorker *worker = m_worker;
     QMetaObject::invokeMethod(
         worker, [worker, request] { worker->enqueue(request); }, Qt::QueuedConnection);

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "NodeFacts.h"
+#include "RemoteFiles.h"
 #include "Result.h"
 #include "SshTypes.h"
 #include "core/WorkerThread.h"
@@ -45,6 +46,11 @@ public:
     // Reads NodeFacts in one command; the answer is factsRead() with the same id.
     quint64 readFacts(const NodeFactsQuery &query, std::chrono::milliseconds timeout = DefaultCommandTimeout);
 
+    // A file operation (read, stage, commit, restore, discard; see RemoteFileOp); the
+    // answer is fileOpFinished() with the same id. The timeout bounds each command
+    // the operation runs; SFTP transfers are bounded by the connect timeout per packet.
+    quint64 fileOp(const RemoteFileOp &op, std::chrono::milliseconds timeout = DefaultCommandTimeout);
+
     void acceptHostKey(HostKeyDecision decision);
     // Deletes this node's entries from the known_hosts file (plain and hashed) and
     // drops the session; answered by knownHostRemoved().
@@ -57,6 +63,7 @@ Q_SIGNALS:
     void hostKeyMismatch(const HostKeyInfo &info);
     void commandFinished(const SshCommandReply &reply);
     void factsRead(const NodeFactsReply &reply);
+    void fileOpFinished(const RemoteFileReply &reply);
     void knownHostRemoved(const KnownHostRemoval &removal);
 
 private:

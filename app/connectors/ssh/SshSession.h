@@ -46,6 +46,8 @@ public:
     bool sendKeepalive();
 
     const HostKeyInfo &hostKey() const { return m_hostKey; }
+    // For SFTP on the same connection (RemoteFiles); owned by this session.
+    ssh_session handle() const { return m_session.get(); }
     QString address() const; // "user@host:port" for messages
 
 private:

@@ -41,8 +41,12 @@ void SshWorker::processQueue()
         }
         const Request request = m_pending.front();
         m_pending.pop_front();
-        if (const std::optional<Result<SshCommandResult>> result = execute(request))
+        if (request.file) {
+            if (const std::optional<Result<RemoteFileResult>> result = executeFile(request))
+                answerFile(request, *result);
+        } else if (const std::optional<Result<SshCommandResult>> result = execute(request)) {
             answer(request, *result);
+        }
     }
     if (m_keepalive && m_session)
         m_keepalive->start();
@@ -50,9 +54,10 @@ void SshWorker::processQueue()
 
 Result<SshWorker::Ready> SshWorker::establish()
 {
+    dropSession();
     m_session = std::make_unique<SshSession>(m_settings);
     if (const Result<void> connected = m_session->connect(); !connected) {
-        m_session.reset();
+        dropSession();
         return std::unexpected(connected.error());
     }
     const Result<SshSession::HostKeyState> state = m_session->checkHostKey();
@@ -61,7 +66,7 @@ Result<SshWorker::Ready> SshWorker::establish()
     if (!state) {
         if (m_session->hostKeyMismatch())
             Q_EMIT hostKeyMismatch(m_session->hostKey());
-        m_session.reset();
+        dropSession();
         return std::unexpected(state.error());
     }
     if (*state == SshSession::HostKeyState::Unknown) {
@@ -69,7 +74,7 @@ Result<SshWorker::Ready> SshWorker::establish()
         if (m_settings.policy == HostKeyPolicy::AcceptNewHostKeys) {
             qCInfo(lcSsh) << "accepting new host key" << key.fingerprint << "of" << key.host << key.port;
             if (const Result<void> saved = m_session->saveHostKey(); !saved) {
-                m_session.reset();
+                dropSession();
                 return std::unexpected(saved.error());
             }
         } else if (key.fingerprint != m_trustedOnce) {
@@ -90,7 +95,7 @@ Result<void> SshWorker::authenticate()
     const Result<void> authenticated = m_session->authenticate(m_credentials);
     if (!authenticated) {
         qCWarning(lcSsh).noquote() << authenticated.error().message;
-        m_session.reset();
+        dropSession();
         return authenticated;
     }
     qCDebug(lcSsh) << "authenticated to" << m_session->address();
@@ -108,7 +113,7 @@ void SshWorker::decide(HostKeyDecision decision)
     switch (decision) {
     case HostKeyDecision::Cancel:
         qCInfo(lcSsh) << "host key" << key.fingerprint << "of" << key.host << key.port << "refused";
-        m_session.reset();
+        dropSession();
         failAll(Error {tr("the host key of %1:%2 (%3) was not accepted; nothing was run")
                            .arg(key.host)
                            .arg(key.port)
@@ -116,7 +121,7 @@ void SshWorker::decide(HostKeyDecision decision)
         return;
     case HostKeyDecision::Save:
         if (const Result<void> saved = m_session->saveHostKey(); !saved) {
-            m_session.reset();
+            dropSession();
             failAll(saved.error());
             return;
         }
@@ -143,7 +148,7 @@ void SshWorker::removeKnownHost()
     const bool connectedBefore = !m_lastHostKey.host.isEmpty();
     const QString name = connectedBefore ? m_lastHostKey.host : m_settings.target.host;
     const int port = connectedBefore ? m_lastHostKey.port : m_settings.target.port;
-    m_session.reset();
+    dropSession();
     m_trustedOnce.clear();
     if (m_awaitingDecision) {
         m_awaitingDecision = false;
@@ -185,13 +190,65 @@ std::optional<Result<SshCommandResult>> SshWorker::execute(const Request &reques
 void SshWorker::answer(const Request &request, const Result<SshCommandResult> &result)
 {
     if (!result && m_session && !m_session->isConnected())
-        m_session.reset();
+        dropSession();
+    if (request.file) { // only failAll() answers a file request here
+        answerFile(request,
+            result ? failure(tr("internal error: a file request ran as a command"))
+                   : std::unexpected(result.error()));
+        return;
+    }
     if (request.facts) {
         Q_EMIT factsRead(NodeFactsReply {request.id,
             result ? NodeFactsQuery::parse(*result) : Result<NodeFacts>(std::unexpected(result.error()))});
     } else {
         Q_EMIT commandFinished(SshCommandReply {request.id, result});
     }
+}
+
+std::optional<Result<RemoteFileResult>> SshWorker::executeFile(const Request &request)
+{
+    if (m_keepalive)
+        m_keepalive->stop();
+    if (!m_session->isConnected()) {
+        const Result<Ready> ready = establish();
+        if (!ready)
+            return std::unexpected(ready.error());
+        if (*ready == Ready::AwaitingDecision) {
+            m_pending.push_front(request);
+            return std::nullopt;
+        }
+    }
+    if (!m_files) {
+        SshSession *session = m_session.get();
+        m_files = std::make_unique<RemoteFiles>(session->handle(), session->address(),
+            [this, session](const QString &command) -> Result<std::pair<int, QByteArray>> {
+                Result<SshHandles::ChannelPtr> channel = session->start(command);
+                if (!channel)
+                    return std::unexpected(channel.error());
+                const Result<SshCommandResult> done
+                    = session->finish(std::move(*channel), m_fileTimeout, *m_abort);
+                if (!done)
+                    return std::unexpected(done.error());
+                return std::pair {done->exitStatus, done->standardError};
+            });
+    }
+    m_fileTimeout = request.timeout;
+    qCDebug(lcSsh) << "file operation" << request.id << int(request.file->kind) << "on"
+                   << m_session->address();
+    return m_files->perform(*request.file);
+}
+
+void SshWorker::answerFile(const Request &request, const Result<RemoteFileResult> &result)
+{
+    if (!result && m_session && !m_session->isConnected())
+        dropSession();
+    Q_EMIT fileOpFinished(RemoteFileReply {request.id, request.file->kind, request.file->path, result});
+}
+
+void SshWorker::dropSession()
+{
+    m_files.reset(); // its SFTP channel lives on the session
+    m_session.reset();
 }
 
 void SshWorker::failAll(const Error &error)
@@ -208,7 +265,7 @@ void SshWorker::keepalive()
         return;
     if (!m_session->sendKeepalive()) {
         qCDebug(lcSsh) << "session to" << m_session->address() << "is dead; reconnecting on next request";
-        m_session.reset();
+        dropSession();
         m_keepalive->stop();
     }
 }

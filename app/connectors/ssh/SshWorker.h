@@ -1,6 +1,7 @@
 #pragma once
 
 #include "NodeFacts.h"
+#include "RemoteFiles.h"
 #include "Result.h"
 #include "SshSession.h"
 #include "SshTypes.h"
@@ -36,6 +37,7 @@ public:
         QString command;
         std::chrono::milliseconds timeout {0};
         bool facts = false;
+        std::optional<RemoteFileOp> file; // set: a file operation, not a command
     };
 
     // Called on the worker's thread (queued from SshNodeConnection).
@@ -48,6 +50,7 @@ Q_SIGNALS:
     void hostKeyMismatch(const HostKeyInfo &info);
     void commandFinished(const SshCommandReply &reply);
     void factsRead(const NodeFactsReply &reply);
+    void fileOpFinished(const RemoteFileReply &reply);
     void knownHostRemoved(const KnownHostRemoval &removal);
 
 private:
@@ -63,13 +66,19 @@ private:
     // nullopt: the request went back to the queue behind a host key question.
     std::optional<Result<SshCommandResult>> execute(const Request &request);
     void answer(const Request &request, const Result<SshCommandResult> &result);
+    // nullopt: as for execute().
+    std::optional<Result<RemoteFileResult>> executeFile(const Request &request);
+    void answerFile(const Request &request, const Result<RemoteFileResult> &result);
     void failAll(const Error &error);
+    void dropSession();
     void keepalive();
 
     SshConnectionSettings m_settings;
     SshCredentials m_credentials;
     std::shared_ptr<const std::atomic_bool> m_abort;
     std::unique_ptr<SshSession> m_session;
+    std::unique_ptr<RemoteFiles> m_files; // on m_session, made on first use
+    std::chrono::milliseconds m_fileTimeout {0}; // of the file request running
     std::deque<Request> m_pending;
     bool m_awaitingDecision = false;
     QString m_trustedOnce; // fingerprint accepted with HostKeyDecision::Once

@@ -1,5 +1,5 @@
-"""The `clusterdesk-sandbox` command line: up, down, status, fault, make-release,
-and sql (a query against the sandbox database as its administrator, for tests and
+"""The `clusterdesk-sandbox` command line: up, down, status, fault, effective (the
+configuration the nodes took, as JSON), make-release, and sql (a query against the sandbox database as its administrator, for tests and
 demos). Errors are one line on stderr and exit status 1; usage errors exit 2."""
 
 import argparse
@@ -17,7 +17,7 @@ def parser():
         description="A local cluster of simulated JATOS, OpenSpecimen or Joget DX nodes behind real "
                     "OpenSSH servers and a real MariaDB, for Clusterdesk's tests and demos.")
     sub = ap.add_subparsers(dest="command", required=True,
-                         metavar="{up,down,status,fault,make-release,sql}")
+                         metavar="{up,down,status,fault,effective,make-release,sql}")
 
     up = sub.add_parser("up", help="start a sandbox cluster in DIR")
     up.add_argument("--product", required=True, choices=sorted(PRODUCTS))
@@ -49,6 +49,11 @@ def parser():
     fl.add_argument("--node", required=True)
     fl.add_argument("kind", choices=faults.KINDS)
     fl.add_argument("arg", nargs="?", help="slow: milliseconds; wrong-version: the version to report")
+    # ssh-down: open SSH sessions killed, sshd stopped (SIGSTOP); clear resumes it
+
+    ef = sub.add_parser("effective", help="print the configuration each node took at its last start (JSON)")
+    ef.add_argument("--dir", required=True)
+    ef.add_argument("--node", help="only this node")
 
     mr = sub.add_parser("make-release", help="build a release package (.tar.gz or .zip)")
     mr.add_argument("--product", required=True, choices=sorted(PRODUCTS))
@@ -83,6 +88,8 @@ def main(argv=None):
             return cluster.status(args.dir)
         if args.command == "fault":
             return cluster.fault(args.dir, args.node, args.kind, args.arg)
+        if args.command == "effective":
+            return cluster.show_effective(args.dir, args.node)
         if args.command == "make-release":
             out = release.make_package(args.product, check_version(args.product, args.version), args.out)
             print(out)

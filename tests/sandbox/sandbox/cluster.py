@@ -12,7 +12,7 @@ import socket
 import urllib.error
 import urllib.request
 
-from . import configs, emulation, faults, keychain, profile, release, schema, ssh
+from . import configs, emulation, faults, keychain, ossettings, profile, release, schema, ssh
 from .db import Server
 from .products import evolution_for, product
 from .util import (SandboxError, find_pids, node_address, pid_alive, pid_state, port_open, read_json,
@@ -200,7 +200,11 @@ def _up_cluster(state, args):
         write_json(os.path.join(shared, "config-settings", "cluster.json"), {
             "notifTimeout": 60, "notifErrorRcpts": ["admin@example.org"], "secret": app_secret,
             "nodes": [{"name": n["name"], "url": p.url(n["address"])} for n in state["nodes"]]}, mode=0o600)
-    secret_values.update(emulation.prepare(state, state["deployment"]))
+        # an administrator's API token for the settings API (X-OS-API-TOKEN), see ossettings.py
+        admin_token = pysecrets.token_urlsafe(32)
+        secret_values[state["id"] + "/os-admin-token"] = admin_token
+        ossettings.setup(shared, admin_token)
+    secret_values.update(emulation.prepare(state, state["deployment"], {"db": db, "appSecret": app_secret}))
     ssh.write_known_hosts(top, state["nodes"], args.trust_host_keys)
     # 3. one sshd per node, then the nodes themselves, one at a time
     state["pidNamespaces"] = ssh.pid_namespaces_available()
@@ -331,10 +335,13 @@ def status(top):
                                                       pid or "-"))
         for n in state["nodes"]:
             alive = pid_alive(n.get("sshPid", 0)) and port_open(n["address"], ssh.SSH_PORT)
+            word = "running" if alive else "stopped"
+            if alive and pid_state(n.get("nsPid") or n["sshPid"]) == "T":
+                word, alive = "hung (ssh-down)", False
             all_up &= alive
-            lines.append("%-24s %-8s %-28s pid %s" % ("sshd " + n["name"], "running" if alive else "stopped",
+            lines.append("%-24s %-8s %-28s pid %s" % ("sshd " + n["name"], word,
                                                       "%s:%d" % (n["address"], ssh.SSH_PORT),
-                                                      n.get("nsPid") if alive else "-"))
+                                                      n.get("nsPid") if word != "stopped" else "-"))
     emulated = emulation.status_lines(state)
     all_up &= not any(" stopped " in line for line in emulated)
     lines += emulated
@@ -357,6 +364,20 @@ def fault(top, name, kind, arg):
     if node is None:
         raise SandboxError("no node %r (nodes: %s)" % (name, ", ".join(n["name"] for n in state["nodes"])))
     print(faults.apply(node, node_pids(node), kind, arg, installed_version))
+    return 0
+
+
+def show_effective(top, name=None):
+    """Prints {node: effective.json or null} (see effective.py) as one JSON object."""
+    from . import effective
+    state = load_state(os.path.abspath(top))
+    if not state:
+        raise SandboxError("no sandbox in %s" % top)
+    if state.get("httpOnly"):
+        raise SandboxError("--http-only nodes write no effective configuration")
+    if name and not any(n["name"] == name for n in state["nodes"]):
+        raise SandboxError("no node %r (nodes: %s)" % (name, ", ".join(n["name"] for n in state["nodes"])))
+    print(json.dumps(effective.collect(state, name), indent=2, sort_keys=True))
     return 0
 
 

@@ -8,8 +8,13 @@ namespaces, and maps the service's containers 1:1 to the sandbox nodes
 
     docker compose [-f FILE] [--project-directory DIR] [-p NAME] ps [-a] [-q] [--format json|table] [SERVICE]
     docker compose ... stop [-t N] [SERVICE...] | start [SERVICE...] | restart [SERVICE...]
-    docker compose ... up -d [--scale SERVICE=N] [SERVICE...]
+    docker compose ... up -d [--force-recreate] [--scale SERVICE=N] [SERVICE...]
     docker compose version
+
+Containers take their environment from the project's .env file (JATOS_SECRET,
+JATOS_DB_URL, JATOS_DB_USERNAME, JATOS_DB_PASSWORD for JATOS; compose.yaml's
+`environment:` passes them through) when they are created: `up -d` recreates the
+containers whose environment changed, start / stop / restart keep it, as Compose does.
 
 `ps --format json` prints one JSON object per line, as Compose v2.21 and later do
 (earlier v2 releases printed one JSON array): Command, CreatedAt, ExitCode, Health,
@@ -55,7 +60,50 @@ sys.exit(r["rc"])
 COMPOSE_VERSION = "v2.24.6"
 
 
-def prepare(state):
+ENV_KEYS = {"jatos": ("JATOS_SECRET", "JATOS_DB_URL", "JATOS_DB_USERNAME", "JATOS_DB_PASSWORD")}
+
+
+def read_dotenv(path):
+    """{KEY: VALUE} of a dotenv file as Compose reads it: KEY=VALUE lines, `#`
+    comments and blank lines skipped, an optional `export `, values optionally in
+    single or double quotes (no interpolation). A missing file is empty."""
+    values = {}
+    try:
+        with open(path) as f:
+            lines = f.read().splitlines()
+    except FileNotFoundError:
+        return values
+    for line in lines:
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith("export "):
+            line = line[7:].lstrip()
+        key, sep, value = line.partition("=")
+        if not sep or not key.strip():
+            continue
+        value = value.strip()
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+            value = value[1:-1]
+        elif " #" in value:
+            value = value.split(" #", 1)[0].rstrip()
+        values[key.strip()] = value
+    return values
+
+
+def write_env_file(project_dir, pid, db, app_secret):
+    """{projectDir}/.env (0600) with the sandbox's real values (JATOS only)."""
+    if pid != "jatos" or not db:
+        return
+    from .configs import jdbc_url
+    values = {"JATOS_SECRET": app_secret, "JATOS_DB_URL": jdbc_url(db), "JATOS_DB_USERNAME": db["user"],
+              "JATOS_DB_PASSWORD": db["password"]}
+    write_atomic(os.path.join(project_dir, ".env"),
+                 "# environment of the jatos containers (clusterdesk-sandbox): `docker compose up -d` applies "
+                 "changes\n" + "".join("%s=%s\n" % (k, values[k]) for k in ENV_KEYS["jatos"]), mode=0o600)
+
+
+def prepare(state, db=None, app_secret=None):
     top = state["dir"]
     bindir = os.path.join(top, "bin")
     os.makedirs(bindir, exist_ok=True)
@@ -70,7 +118,10 @@ def prepare(state):
                  "services:\n  %s:\n    image: %s\n    ports: [\"%d:%d\"]\n    healthcheck:\n"
                  "      test: [\"CMD\", \"curl\", \"-fs\", \"http://localhost:%d%s\"]\n    deploy:\n"
                  "      replicas: %d\n" % (service, image_for(state), p.port, p.port, p.port,
-                                         p.health_url("x").split("x:%d" % p.port, 1)[1], len(state["nodes"])))
+                                         p.health_url("x").split("x:%d" % p.port, 1)[1], len(state["nodes"]))
+                 + "".join(("    environment:\n" if i == 0 else "") + "      %s: ${%s}\n" % (k, k)
+                           for i, k in enumerate(ENV_KEYS.get(service, ()))))
+    write_env_file(project_dir, service, db, app_secret)
     state["compose"] = {"projectDir": project_dir, "service": service, "project": os.path.basename(project_dir)}
     # sshd uses the first SetEnv line only: extend the existing one with PATH
     for n in state["nodes"]:
@@ -110,6 +161,17 @@ class Daemon:
         self.scale = len(self.nodes.nodes)
         self.created = time.time()
         self.lock = threading.Lock()       # one compose command at a time, as the real one locks the project
+        # A container keeps the environment it was created with (.env read at creation):
+        # start / stop / restart reuse it, `up -d` recreates containers whose environment
+        # changed (or all with --force-recreate), as Compose does.
+        self.env_keys = ENV_KEYS.get(st["product"], ())
+        self.created_env = {n["index"]: self.project_env() for n in self.nodes.nodes}
+        self.nodes.start_env = lambda node: self.created_env.setdefault(node["index"], self.project_env())
+
+    def project_env(self):
+        """The service's environment from the project's .env file now."""
+        env = read_dotenv(os.path.join(self.conf["projectDir"], ".env"))
+        return {k: env[k] for k in self.env_keys if k in env}
 
     def container(self, p):
         c, st = self.conf, self.nodes.state
@@ -227,9 +289,12 @@ class Daemon:
         return rc, "", "".join(out)
 
     def up(self, rest):
-        scale = self.scale
+        scale, force = self.scale, False
         while rest:
             a = rest.pop(0)
+            if a == "--force-recreate":
+                force = True
+                continue
             if a == "--scale" or a.startswith("--scale="):
                 spec = a.split("=", 1)[1] if a.startswith("--scale=") else (rest.pop(0) if rest else "")
                 svc, _, n = spec.partition("=")
@@ -242,13 +307,30 @@ class Daemon:
                 scale = int(n)
         self.scale = scale
         out, rc = [], 0
+        wanted = self.project_env()
+        recreated = set()
+        for n in self.nodes.nodes[:scale]:      # recreate: stop, new environment, start
+            if n["index"] in self.created_env and (force or self.created_env[n["index"]] != wanted):
+                cname = "%s-%s-%d" % (self.conf["project"], self.conf["service"], n["index"])
+                out.append(" Container %s  Recreate\n" % cname)
+                ok, msg = self.nodes.stop(n)
+                self.created_env[n["index"]] = dict(wanted)
+                if ok:
+                    ok, msg = self.nodes.start(n)
+                out.append(" Container %s  Recreated\n" % cname if ok else "Error response from daemon: %s\n" % msg)
+                rc |= 0 if ok else 1
+                recreated.add(n["index"])
+        for n in self.nodes.nodes[scale:]:
+            self.created_env.pop(n["index"], None)     # removed: a later scale-up creates it anew
         for name, action, ok, msg in self.nodes.scale(scale):
             cname = "%s-%s-%s" % (self.conf["project"], self.conf["service"], name.rsplit("-", 1)[1])
             out.append(" Container %s  %s\n" % (cname, {"start": "Started", "stop": "Removed"}[action]) if ok
                        else "Error response from daemon: %s\n" % msg)
             rc |= 0 if ok else 1
         for n in self.nodes.nodes[:scale]:
-            out.append(" Container %s-%s-%d  Running\n" % (self.conf["project"], self.conf["service"], n["index"]))
+            if n["index"] not in recreated:
+                out.append(" Container %s-%s-%d  Running\n" % (self.conf["project"], self.conf["service"],
+                                                               n["index"]))
         return rc, "", "".join(out)
 
 

@@ -216,6 +216,9 @@ def load_node_config(pid, install_dir, node_name):
         db = parse_jdbc(url)
         db["user"] = env.get("JATOS_DB_USERNAME") or conf.get("jatos.db.username", "")
         db["password"] = env.get("JATOS_DB_PASSWORD") or conf.get("jatos.db.password", "")
+        cfg["dbUrl"] = url
+        cfg["sharedFolders"] = {k: conf[k] for k in ("jatos.studyAssetsRootPath", "jatos.resultUploads.path",
+                                                     "jatos.studyLogs.path", "jatos.tmpPath") if k in conf}
         cfg.update(address=conf.get("jatos.http.address", "0.0.0.0"),
                    port=int(conf.get("jatos.http.port", "9000")),
                    multiNode=conf.get("jatos.multiNode", "false").lower() == "true",
@@ -230,6 +233,12 @@ def load_node_config(pid, install_dir, node_name):
         address, port, route = read_connector(os.path.join(install_dir, "conf", "server.xml"))
         data_dir = props.get("app.data_dir", "/opt/openspecimen/data")
         name = props.get("node.name") or node_name
+        cluster_json = os.path.join(data_dir, "config-settings", "cluster.json")
+        try:
+            with open(cluster_json, "rb") as f:
+                cfg["clusterJson"] = f.read()       # read once at start, as OpenSpecimen does
+        except OSError:
+            cfg["clusterJson"] = None
         cfg.update(address=address, port=port, route=route, multiNode=True, name=name,
                    shared=data_dir,
                    db={"kind": "mariadb", "host": props.get("database.host", "localhost"),
@@ -249,6 +258,7 @@ def load_node_config(pid, install_dir, node_name):
             profile = read_properties(os.path.join(wflow, "app_datasource.properties"))
             current = profile.get("currentProfile", "default")
             ds = read_properties(os.path.join(wflow, "app_datasource-%s.properties" % current))
+            cfg["dbUrl"] = ds.get("workflowUrl", "")
             db = parse_jdbc(ds.get("workflowUrl", ""))
             db["user"] = ds.get("workflowUser", "")
             db["password"] = ds.get("workflowPassword", "")

@@ -50,9 +50,12 @@ def make_certificates(d):
         os.chmod(os.path.join(d, key), 0o600)
 
 
-def prepare(state, kind):
-    """Before the nodes start. Returns {keychain name: secret} to store with the others."""
+def prepare(state, kind, values=None):
+    """Before the nodes start. `values` carries the sandbox's real configuration
+    ({db, appSecret}) for the Secrets / ConfigMaps and the Compose .env file.
+    Returns {keychain name: secret} to store with the others."""
     top = state["dir"]
+    values = values or {}
     if kind == "kubernetes":
         d = os.path.join(top, "k8s")
         os.makedirs(d, mode=0o700, exist_ok=True)
@@ -65,10 +68,13 @@ def prepare(state, kind):
         state["k8s"] = {"port": port, "apiServer": "https://127.0.0.1:%d" % port, "namespace": name,
                         "deployment": name, "hpa": name, "caFile": os.path.join(d, "ca.crt")}
         write_kubeconfig(top, state["k8s"], token)
+        if values.get("db"):
+            from . import k8s_config
+            k8s_config.write_initial(top, state, values["db"], values.get("appSecret"))
         return {state["id"] + "/k8s-token": token}
     if kind == "compose":
         from . import compose
-        compose.prepare(state)
+        compose.prepare(state, values.get("db"), values.get("appSecret"))
         return {}
     return {}
 

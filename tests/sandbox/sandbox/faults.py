@@ -3,15 +3,17 @@
 file in the node's state folder that the node re-reads when it changes; the others
 act on the process from outside: down kills it (the port closes), hang stops it
 with SIGSTOP (the socket stays open and the kernel still accepts connections, but
-nothing answers), clear undoes everything (SIGCONT, file removed, VERSION.txt back)."""
+nothing answers), ssh-down cuts the node's SSH (every open session killed, the
+listening sshd stopped with SIGSTOP so new connections hang), clear undoes
+everything (SIGCONT, file removed, VERSION.txt back)."""
 
 import os
 import shutil
 import signal
 
-from .util import SandboxError, read_json, send, write_json
+from .util import SandboxError, all_pids, children, cmdline, parent_pid, pid_alive, read_json, send, write_json
 
-KINDS = ("down", "hang", "slow", "refuse-start", "wrong-version", "clear")
+KINDS = ("down", "hang", "slow", "refuse-start", "wrong-version", "ssh-down", "clear")
 
 
 def fault_file(node_home):
@@ -85,9 +87,20 @@ def apply(node, pids, kind, arg, version_of):
         if node["product"] == "joget":
             _swap_version_file(node, wrong)
         return "%s reports version %s (installed: %s)" % (node["name"], wrong, installed)
+    if kind == "ssh-down":
+        listener = node.get("nsPid") or node.get("sshPid")
+        if not pid_alive(listener):
+            raise SandboxError("the sshd of %s is not running" % node["name"])
+        killed = ssh_sessions_down(listener)
+        _update(home, sshDown=True)
+        return ("%s: %d SSH session process(es) killed, sshd stopped (SIGSTOP): connections are accepted, "
+                "nothing answers" % (node["name"], killed))
     if kind == "clear":
         for p in pids:
             send(p, signal.SIGCONT)
+        listener = node.get("nsPid") or node.get("sshPid")
+        if listener and pid_alive(listener):
+            send(listener, signal.SIGCONT)
         try:
             os.unlink(fault_file(home))
         except FileNotFoundError:
@@ -116,3 +129,41 @@ def _restore_version_file(node):
     if os.path.exists(saved):
         shutil.copyfile(saved, os.path.join(node["installDir"], "VERSION.txt"))
         os.unlink(saved)
+
+
+def _descendants(pid):
+    """Every process below pid (children first found, then theirs)."""
+    table = {p: parent_pid(p) for p in all_pids()}
+    out, todo = [], [pid]
+    while todo:
+        parent = todo.pop()
+        kids = [p for p, pp in table.items() if pp == parent]
+        out += kids
+        todo += kids
+    return out
+
+
+def session_processes(listener):
+    """The per-connection processes of the listening sshd `listener` (its children
+    named `sshd: ...` or `sshd-session`) and everything below them. With PID
+    namespaces the listener is the namespace's PID 1, so the node's application
+    (an orphan reparented to it) is also its child: it is left out, as it is not
+    an sshd."""
+    found = []
+    for kid in children(listener):
+        argv = cmdline(kid)
+        head = argv[0] if argv else ""
+        if head.startswith("sshd:") or os.path.basename(head.split(" ")[0]) in ("sshd", "sshd-session"):
+            found += [kid] + _descendants(kid)
+    return found
+
+
+def ssh_sessions_down(listener):
+    """SIGSTOPs the listening sshd first (no new session can start meanwhile), then
+    SIGKILLs every open session: the client sees its connection closed at once,
+    and a new connection is accepted by the kernel but never answered."""
+    send(listener, signal.SIGSTOP)
+    victims = session_processes(listener)
+    for p in victims:
+        send(p, signal.SIGKILL)
+    return len(victims)

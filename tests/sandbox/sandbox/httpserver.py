@@ -1,6 +1,6 @@
 """A small HTTP/1.1 server on asyncio: keep-alive, HEAD, Content-Length bodies.
 One event loop can serve one node or a thousand (--http-only). The handler is a
-coroutine (method, path, headers) -> (status, headers, body)."""
+coroutine (method, path, headers[, request body]) -> (status, headers, body)."""
 
 import asyncio
 import http
@@ -52,15 +52,17 @@ async def _read_request(reader):
     else:
         raise ValueError("too many headers")
     length = int(headers.get("content-length", "0") or 0)
+    body = b""
     if length:
-        await asyncio.wait_for(reader.readexactly(length), IDLE_TIMEOUT)
+        body = await asyncio.wait_for(reader.readexactly(length), IDLE_TIMEOUT)
     keep = headers.get("connection", "").lower()
     keep_alive = keep != "close" if proto == "HTTP/1.1" else keep == "keep-alive"
-    return method, target, headers, keep_alive
+    return method, target, headers, keep_alive, body
 
 
-def make_client_handler(handler, on_request=None):
-    """An asyncio.start_server callback that serves requests with `handler`."""
+def make_client_handler(handler, on_request=None, with_body=False):
+    """An asyncio.start_server callback that serves requests with `handler`
+    (called with the request body as a fourth argument when with_body is set)."""
     async def client(reader, writer):
         try:
             while True:
@@ -71,8 +73,11 @@ def make_client_handler(handler, on_request=None):
                     break
                 if req is None:
                     break
-                method, target, headers, keep_alive = req
-                status, extra, body = await handler(method, target, headers)
+                method, target, headers, keep_alive, data = req
+                if with_body:
+                    status, extra, body = await handler(method, target, headers, data)
+                else:
+                    status, extra, body = await handler(method, target, headers)
                 all_headers = standard_headers(status, extra, body, keep_alive)
                 head = "HTTP/1.1 %d %s\r\n" % (status, _reason(status))
                 head += "".join("%s: %s\r\n" % kv for kv in all_headers.items()) + "\r\n"

@@ -5,6 +5,7 @@ token auth (the static token file DIR/k8s/tokens.csv, as kube-apiserver's
 /apis/autoscaling/v2), the Deployment (GET, PATCH with strategic-merge, JSON merge
 or JSON patch; the scale subresource GET/PUT/PATCH), its Pods (one per sandbox node,
 readiness from the node's real health), the HorizontalPodAutoscaler and Events,
+Secrets and ConfigMaps (GET, LIST, PUT, PATCH; see k8s_config.py),
 as JSON objects or, when asked (Accept: ...;as=Table), as meta.k8s.io/v1 Tables.
 Objects live in namespace = deployment name = product id. Scaling to N runs the
 product's stop / start scripts on the nodes above / up to N, in the background,
@@ -22,6 +23,7 @@ from concurrent.futures import ThreadPoolExecutor
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from . import k8s_objects as obj
+from .k8s_config import ConfigStore, Invalid
 from .nodectl import Nodes, image_for
 from .util import read_json, say, stop_when_folder_goes, write_json
 
@@ -231,7 +233,43 @@ class Handler(BaseHTTPRequestHandler):
                 404, obj.not_found("namespaces", "", rest[1]))
         return self.send(200, obj.object_list("Namespace", "v1", [item], d.rv))
 
+    def config_object(self, method, d, ns, resource, name, sub, body):
+        """Secrets and ConfigMaps: GET (one or the list), PUT, PATCH."""
+        store = self.server.config
+        kind = {"secrets": "Secret", "configmaps": "ConfigMap"}[resource]
+        mine = ns == d.namespace
+        as_table = "as=Table" in self.headers.get("Accept", "") and method == "GET"
+        if name is None:
+            if method != "GET":
+                return self.send(405, obj.status(405, "MethodNotAllowed", "the server does not allow this method"))
+            items = store.items(resource) if mine else []
+            return self.send(200, obj.table(items, d.rv) if as_table else obj.object_list(kind, "v1", items, d.rv))
+        current = store.get(resource, name) if mine else None
+        if current is None:
+            return self.send(404, obj.not_found(resource, "", name))
+        if sub is not None:
+            return self.send(404, obj.status(404, "NotFound", "the server could not find the requested resource"))
+        if method == "GET":
+            return self.send(200, obj.table([current], d.rv) if as_table else current)
+        if method == "PATCH":
+            ctype = self.headers.get("Content-Type", "").split(";")[0].strip()
+            if ctype not in PATCH_TYPES:
+                return self.send(415, obj.status(415, "UnsupportedMediaType",
+                                                 "the body of the request was in an unknown format"))
+            patch = json.loads(body or b"null")
+            new = json_patch(current, patch) if ctype == PATCH_TYPES[2] else \
+                merge_patch(current, patch, strategic=ctype == PATCH_TYPES[0])
+        else:
+            new = json.loads(body or b"null")
+        try:
+            return self.send(200, store.replace(resource, name, new))
+        except Invalid as e:
+            details = {"name": name, "kind": resource} if e.code == 409 else None
+            return self.send(e.code, obj.status(e.code, e.reason, e.message, details))
+
     def resource(self, method, d, gv, ns, resource, name, sub, query, body):
+        if gv == "v1" and resource in ("secrets", "configmaps"):
+            return self.config_object(method, d, ns, resource, name, sub, body)
         known = {("apps/v1", "deployments"): ("Deployment", "apps"), ("v1", "pods"): ("Pod", ""),
                  ("autoscaling/v2", "horizontalpodautoscalers"): ("HorizontalPodAutoscaler", "autoscaling"),
                  ("v1", "events"): ("Event", "")}
@@ -308,6 +346,9 @@ def serve(top):
     server.tokens = tokens
     server.log = open(os.path.join(top, "k8s", "apiserver.log"), "a")
     server.deployment = Deployment(top, conf)
+    server.config = ConfigStore(top, server.deployment)
+    product_id = server.deployment.nodes.state["product"]
+    server.deployment.nodes.start_env = lambda node: server.config.environment(product_id)
     write_json(os.path.join(top, "k8s", "ready.json"), {"pid": os.getpid()})
     stop_when_folder_goes(server, top)
     try:

@@ -33,7 +33,7 @@ def _res(name, kind, verbs, short=(), namespaced=True, group=None, version=None)
         r["shortNames"] = list(short)
     if group:
         r["group"], r["version"] = group, version
-    if "/" not in name and name != "events":
+    if "/" not in name and name not in ("events", "secrets", "configmaps"):
         r["categories"] = ["all"]
     return r
 
@@ -52,6 +52,8 @@ def discovery(path, server_address):
                 "groups": [group("apps", ["v1"]), group("autoscaling", ["v2"])]}
     lists = {
         "/api/v1": ("v1", [_res("pods", "Pod", ["get", "list"], ["po"]),
+                           _res("secrets", "Secret", ["get", "list", "patch", "update"]),
+                           _res("configmaps", "ConfigMap", ["get", "list", "patch", "update"], ["cm"]),
                            _res("events", "Event", ["get", "list"], ["ev"]),
                            _res("namespaces", "Namespace", ["get", "list"], ["ns"], namespaced=False)]),
         "/apis/apps/v1": ("apps/v1", [_res("deployments", "Deployment", ["get", "list", "patch", "update"],
@@ -125,9 +127,16 @@ def deployment(d, pods):
 
 
 def container_spec(d):
-    return {"name": d.name, "image": d.image, "ports": [{"containerPort": d.port, "protocol": "TCP"}],
+    from .k8s_config import ENVIRONMENT
+    env = [{"name": var, "valueFrom": {("secretKeyRef" if kind == "Secret" else "configMapKeyRef"):
+                                       {"name": name, "key": key}}}
+           for var, (kind, name, key) in sorted(ENVIRONMENT.get(d.nodes.state["product"], {}).items())]
+    spec = {"name": d.name, "image": d.image}
+    if env:
+        spec["env"] = env
+    return dict(spec, **{"ports": [{"containerPort": d.port, "protocol": "TCP"}],
             "resources": {}, "terminationMessagePath": "/dev/termination-log",
-            "terminationMessagePolicy": "File", "imagePullPolicy": "IfNotPresent"}
+            "terminationMessagePolicy": "File", "imagePullPolicy": "IfNotPresent"})
 
 
 def scale(d, pods):
@@ -227,6 +236,10 @@ def _cells(item):
         return [("Reference", "Deployment/" + spec["scaleTargetRef"]["name"]),
                 ("Targets", "cpu: 6%/80%"), ("MinPods", spec["minReplicas"]), ("MaxPods", spec["maxReplicas"]),
                 ("Replicas", st["currentReplicas"])]
+    if kind == "Secret":
+        return [("Type", item["type"]), ("Data", len(item.get("data") or {}))]
+    if kind == "ConfigMap":
+        return [("Data", len(item.get("data") or {}))]
     if kind == "Event":
         return [("Type", item["type"]), ("Reason", item["reason"]),
                 ("Object", "%s/%s" % (item["involvedObject"]["kind"].lower(), item["involvedObject"]["name"])),

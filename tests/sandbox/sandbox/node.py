@@ -21,7 +21,7 @@ import subprocess
 import sys
 import time
 
-from . import configs, schema
+from . import configs, effective, ossettings, schema
 from .db import Client, DbError
 from .faults import FaultReader
 from .httpserver import listening_socket, make_client_handler
@@ -263,11 +263,15 @@ class Server:
     def app_log(self, level, logger, message, thread="main"):
         self.node.log(level, logger, message, thread=thread)
 
-    async def handle(self, method, target, headers):
+    async def handle(self, method, target, headers, body=b""):
         fault = self.node.faults.current()
         delay = fault.get("slowMs", 0)
         if delay:
             await asyncio.sleep(delay / 1000.0)
+        path = target.split("?", 1)[0]
+        if self.node.pid == "openspecimen" and path.rstrip("/").startswith(ossettings.PREFIX) \
+                and path != ossettings.PREFIX + "/app-props":
+            return ossettings.handle(self.node.cfg["shared"], method, target, headers, body)
         info = {"version": fault.get("wrongVersion") or self.node.version,
                 "multiNode": self.node.cfg["multiNode"], "build": self.node.release, "name": self.node.name}
         return respond(self.node.pid, method, target, info)
@@ -337,7 +341,8 @@ class Server:
             return
         if sock is None:
             sock = listening_socket(address, port)
-        server = await asyncio.start_server(make_client_handler(self.handle, self.on_request), sock=sock)
+        server = await asyncio.start_server(make_client_handler(self.handle, self.on_request, with_body=True),
+                                           sock=sock)
         if n.pid == "jatos":
             self.app_log("INFO", "p.c.s.PekkoHttpServer", "Listening for HTTP on /%s:%d" % (address, port))
             self.app_log("INFO", "s.JatosStartup", "JATOS %s started" % n.version)
@@ -363,6 +368,7 @@ class Server:
 
 def serve(install_dir):
     node = Node(install_dir)
+    effective.write(node.home, node.pid, node.name, node.cfg)     # what this start actually took
     try:
         asyncio.run(Server(node).run())
     except OSError as e:

@@ -50,16 +50,19 @@ class Nodes:
         self.info = {n["name"]: {"pid": 0, "restarts": 0, "started": now, "finished": None, "exitCode": 0}
                      for n in self.state["nodes"]}
         self.pool = ThreadPoolExecutor(max_workers=min(64, len(self.state["nodes"])))
+        # node -> {name: value}: the environment a start gives the node (the orchestrator's
+        # Secrets / ConfigMaps or .env file); None: the node's own config files only
+        self.start_env = None
         self.observe_all()
 
     @property
     def nodes(self):
         return self.state["nodes"]
 
-    def _run(self, node, command):
+    def _run(self, node, command, env=None):
         script, *rest = command.split()
         return ssh.run_in_node(node.get("nsPid"), [os.path.join(node["installDir"], script)] + rest,
-                               self.state.get("pidNamespaces", False), timeout=60)
+                               self.state.get("pidNamespaces", False), timeout=60, env=env)
 
     def observe(self, node):
         """{name, index, address, pid, running, hung, ready, restarts, started, finished, exitCode}."""
@@ -94,7 +97,7 @@ class Nodes:
         """(ok, message). Starting a running node is not an error (idempotent, as the orchestrators are)."""
         if cluster.node_pids(node):
             return True, "already running"
-        r = self._run(node, START[self.state["product"]])
+        r = self._run(node, START[self.state["product"]], self.start_env(node) if self.start_env else None)
         self.observe(node)
         return r.returncode == 0, (r.stderr or r.stdout).strip()
 

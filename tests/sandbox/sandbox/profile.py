@@ -43,7 +43,8 @@ def build(state):
         if pid == "jatos":
             prof["secrets"] = {"appSecret": {"keychain": sid + "/app-secret"}}
         elif pid == "openspecimen":
-            prof["secrets"] = {"clusterSecret": {"keychain": sid + "/cluster-secret"}}
+            prof["secrets"] = {"clusterSecret": {"keychain": sid + "/cluster-secret"},
+                              "adminToken": {"keychain": sid + "/os-admin-token"}}
             # OpenSpecimen's data folder is the shared one (logs/os.<node>.log live there)
             overrides["defaults"] = {"dataDir": state["shared"]}
         else:

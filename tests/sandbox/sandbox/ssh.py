@@ -145,14 +145,16 @@ def start(top, name, address, use_namespace):
     return proc.pid, inner
 
 
-def run_in_node(ns_pid, argv, use_namespace, timeout=120):
-    """Runs a control command as if logged in on the node (inside its namespace)."""
+def run_in_node(ns_pid, argv, use_namespace, timeout=120, env=None):
+    """Runs a control command as if logged in on the node (inside its namespace);
+    `env`: extra environment variables (what an orchestrator gives a container)."""
     if use_namespace:
         if not pid_alive(ns_pid):
             raise SandboxError("the node's sshd (namespace holder) is not running")
         argv = ["nsenter", "--target", str(ns_pid), "--pid", "--mount", "--"] + argv
     try:
-        return subprocess.run(argv, capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL)
+        return subprocess.run(argv, capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL,
+                              env=dict(os.environ, **env) if env else None)
     except subprocess.TimeoutExpired:
         say("%s did not finish in %d s" % (" ".join(argv), timeout))
         raise SandboxError("control command timed out")

@@ -69,12 +69,14 @@ class Keychain(SandboxTestCase):
             self.assertEqual(stat.S_IMODE(os.stat(env_file).st_mode), 0o600)
             values = dict(line.split("=", 1) for line in read(env_file).splitlines() if not line.startswith("#"))
             sid = sb.state["id"]
-            self.assertEqual(set(values), {sid + "/db-password", sid + "/cluster-secret"})
+            # os-admin-token: the administrator's API token of the settings API (not in the profile)
+            self.assertEqual(set(values), {sid + "/db-password", sid + "/cluster-secret", sid + "/os-admin-token"})
             profile_text = read(os.path.join(sb.dir, "profile.json"))
             for value in values.values():
                 self.assertGreaterEqual(len(value), 32)
                 self.assertNotIn(value, profile_text)
-            self.assertEqual(sb.profile["secrets"], {"clusterSecret": {"keychain": sid + "/cluster-secret"}})
+            self.assertEqual(sb.profile["secrets"], {"clusterSecret": {"keychain": sid + "/cluster-secret"},
+                                                     "adminToken": {"keychain": sid + "/os-admin-token"}})
 
 
 if __name__ == "__main__":

@@ -1,0 +1,3 @@
+#include "AuditLogging.h"
+
+Q_LOGGING_CATEGORY(lcAudit, "clusterdesk.audit", QtInfoMsg)
