@@ -263,11 +263,12 @@ std::expected<ProductPreset, ValidationIssues> ProductPreset::fromJson(const Jso
         } else {
             for (const auto &item : secrets->items()) {
                 const QString path = QStringLiteral("secrets.") + QString::fromStdString(item.key());
-                JsonReader reader(item.value(), path, issues, {"minLength", "description"});
+                JsonReader reader(item.value(), path, issues, {"minLength", "description", "optional"});
                 SecretRule rule;
                 rule.name = QString::fromStdString(item.key());
                 rule.minLength = reader.integer("minLength", Need::Optional, 0, 4096).value_or(0);
                 rule.description = reader.string("description", Need::Optional).value_or(QString());
+                rule.optional = reader.boolean("optional", Need::Optional).value_or(false);
                 preset.secretRules.append(rule);
             }
         }

@@ -61,6 +61,7 @@ struct SecretRule
     QString name; // key in the profile's "secrets"
     int minLength = 0;
     QString description;
+    bool optional = false; // new profiles leave it out; a profile may name it
 };
 
 // What Clusterdesk knows about one product, loaded from a JSON preset file

@@ -2,6 +2,7 @@
 
 #include "SecretInput.h"
 #include "audit/AuditLog.h"
+#include "config/ClusterJsonExport.h"
 #include "config/ConfigFields.h"
 #include "config/ConfigSession.h"
 #include "config/NodeConfigFacts.h"
@@ -16,7 +17,6 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QMetaObject>
-#include <QSaveFile>
 #include <QTextStream>
 
 namespace {
@@ -293,24 +293,16 @@ void ConfigCommand::snapshotRead(const ClusterConfigSnapshot &snapshot)
         return;
     case Mode::Check:
         return; // runChecks() answers with checksFinished()
-    case Mode::ExportClusterJson:
-        for (const NodeConfigSnapshot &node : snapshot.nodes) {
-            const ConfigFileState *json = node.file(ConfigFileRole::OpenSpecimenClusterJson);
-            if (!json || !json->exists || !json->error.isEmpty())
-                continue;
-            QSaveFile out(m_exportPath);
-            if (!out.open(QIODevice::WriteOnly) || out.write(json->content) != json->content.size()
-                || !out.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner) || !out.commit())
-                return fail(
-                    tr("cannot write %1: %2").arg(QDir::toNativeSeparators(m_exportPath), out.errorString()));
-            m_out << tr(
-                "Wrote the cluster JSON (read through %1) to %2. It holds the cluster secret: upload it "
-                "under Settings → Cluster, then delete the file.")
-                         .arg(node.node, QDir::toNativeSeparators(m_exportPath))
-                  << '\n';
-            return done(0);
-        }
-        return fail(tr("no node could read the cluster JSON"));
+    case Mode::ExportClusterJson: {
+        const Result<QString> readThrough = ClusterJsonExport::write(snapshot, m_exportPath);
+        if (!readThrough)
+            return fail(readThrough.error().message);
+        m_out << tr("Wrote the cluster JSON (read through %1) to %2. It holds the cluster secret: upload it "
+                    "under Settings → Cluster, then delete the file.")
+                     .arg(*readThrough, QDir::toNativeSeparators(m_exportPath))
+              << '\n';
+        return done(0);
+    }
     case Mode::Push:
     case Mode::Rotate:
         break;

@@ -68,7 +68,7 @@ Json fullPreset()
         "configFiles": ["{installDir}/conf/study.conf"],
         "secrets": {
             "appSecret": {"minLength": 15, "description": "signs session cookies"},
-            "apiToken": {}
+            "apiToken": { "optional": true }
         },
         "startup": {"warmupSeconds": 300, "oneAtATime": false},
         "upgrade": {"rolling": true}
@@ -216,6 +216,8 @@ void TestProductPreset::parsesFull()
     QCOMPARE(preset.secretRules.at(0).description, u"signs session cookies"_s);
     QCOMPARE(preset.secretRules.at(1).name, u"apiToken"_s);
     QCOMPARE(preset.secretRules.at(1).minLength, 0);
+    QCOMPARE(preset.secretRules.at(0).optional, false);
+    QCOMPARE(preset.secretRules.at(1).optional, true);
     QCOMPARE(preset.warmupSeconds, 300);
     QCOMPARE(preset.startOneAtATime, false);
     QCOMPARE(preset.rollingUpgrade, true);

@@ -5,6 +5,7 @@
 #include "ConfigForm.h"
 #include "UiLogging.h"
 #include "audit/AuditLog.h"
+#include "config/ClusterJsonExport.h"
 #include "config/ConfigFields.h"
 #include "config/SecretText.h"
 #include "dashboard/HostKeyPrompter.h"
@@ -14,6 +15,8 @@
 #include <QComboBox>
 #include <QDateTime>
 #include <QDialogButtonBox>
+#include <QDir>
+#include <QFileDialog>
 #include <QFontDatabase>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -96,6 +99,18 @@ ConfigEditor::ConfigEditor(
     auto *buttons = new QDialogButtonBox(this);
     buttons->addButton(m_reload, QDialogButtonBox::ResetRole);
     buttons->addButton(m_apply, QDialogButtonBox::ActionRole);
+    if (profile.profile.product == QLatin1String("openspecimen")) {
+        auto *exportJson = new QPushButton(tr("E&xport Cluster JSON…"), this);
+        exportJson->setAccessibleName(tr("Export the cluster JSON"));
+        exportJson->setToolTip(tr("Save the cluster JSON for the upload under Settings → Cluster"));
+        buttons->addButton(exportJson, QDialogButtonBox::ActionRole);
+        connect(exportJson, &QPushButton::clicked, this, [this] {
+            const QString path = QFileDialog::getSaveFileName(
+                this, tr("Export Cluster JSON"), QStringLiteral("cluster.json"), tr("JSON files (*.json)"));
+            if (!path.isEmpty())
+                exportClusterJson(path);
+        });
+    }
     buttons->addButton(QDialogButtonBox::Close)->setAccessibleName(tr("Close"));
     m_reload->setAccessibleName(tr("Reload the configuration"));
     m_apply->setAccessibleName(tr("Review and apply the changes"));
@@ -470,6 +485,24 @@ void ConfigEditor::finishPush(const PushReport &report)
                     .arg(restore->errorString()));
         conclude();
     });
+}
+
+bool ConfigEditor::exportClusterJson(const QString &path)
+{
+    const Result<QString> readThrough = ClusterJsonExport::write(m_snapshot, path);
+    if (!readThrough) {
+        notice(tr("Export Failed"), readThrough.error().message, true);
+        return false;
+    }
+    log(tr("Cluster JSON (read through %1) exported to %2")
+            .arg(*readThrough, QDir::toNativeSeparators(path)));
+    notice(tr("Cluster JSON Exported"),
+        tr("%1 holds the cluster JSON, and with it the cluster secret. Upload it under Settings → Cluster, "
+           "then "
+           "delete the file.")
+            .arg(QDir::toNativeSeparators(path)),
+        false);
+    return true;
 }
 
 bool ConfigEditor::ask(const QString &title, const QString &text)

@@ -42,6 +42,9 @@ public:
     void reload();
     void applyChanges();
     void rotateSecret(const QString &secretName);
+    // OpenSpecimen: writes the cluster JSON as the nodes hold it, for a manual upload
+    // under Settings → Cluster (it holds the cluster secret: the file is private).
+    bool exportClusterJson(const QString &path);
 
     void setReviewHandler(ReviewHandler handler) { m_review = std::move(handler); }
     void setQuestionHandler(QuestionHandler handler) { m_question = std::move(handler); }

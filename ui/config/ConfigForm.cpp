@@ -136,7 +136,13 @@ void ConfigForm::setContent(const QString &product, const QStringList &nodes,
                 push->setToolTip(tr("The keychain holds no value for this secret"));
             auto *rotate = new QPushButton(tr("&Rotate…"), this);
             rotate->setToolTip(tr("Generate a new secret and give it to every node at once"));
-            rotate->setEnabled(field.secretName != QLatin1String("database.password"));
+            if (field.secretName == QLatin1String("database.password")) {
+                // A database password changes in the database first, then on the nodes.
+                rotate->setEnabled(false);
+                rotate->setToolTip(
+                    tr("Change the password in the database first, store it in the keychain, then "
+                       "write it to every node"));
+            }
             rotate->setAccessibleName(tr("Rotate %1").arg(field.label));
             auto *box = new QWidget(this);
             auto *v = new QVBoxLayout(box);

@@ -107,7 +107,6 @@ void MainWindow::createMenus()
     cluster->addSeparator();
     m_configAction = cluster->addAction(
         tr("&Configuration…"), QKeySequence(Qt::CTRL | Qt::Key_E), this, &MainWindow::openConfigEditor);
-    m_configAction->setStatusTip(tr("Edit the nodes' configuration and secrets, all nodes at once"));
     m_checkAction = cluster->addAction(tr("C&heck Configuration"), this, &MainWindow::runConfigChecks);
     m_checkAction->setStatusTip(tr("Compare the nodes' configuration files"));
     cluster->addAction(tr("&Audit Log…"), this, &MainWindow::openAuditLog);
@@ -170,6 +169,11 @@ void MainWindow::startConfigChecks()
         && m_profile->profile.deployment.kind == DeploymentKind::Hosts && !m_profile->profile.nodes.isEmpty();
     m_configAction->setEnabled(editable);
     m_checkAction->setEnabled(editable);
+    const bool orchestrated = m_profile && m_profile->profile.deployment.kind != DeploymentKind::Hosts;
+    m_configAction->setStatusTip(orchestrated
+            ? tr("The configuration editor works on nodes reached over SSH; for Kubernetes use "
+                 "clusterdesk-cli config")
+            : tr("Edit the nodes' configuration and secrets, all nodes at once"));
     m_dashboard->configChecks()->setVisible(editable);
     if (!editable)
         return;

@@ -118,8 +118,10 @@ QStringList ProfileDraft::secretNames(const PresetRegistry &presets) const
     ClusterProfile probe;
     probe.product = product;
     if (const auto preset = presets.presetFor(probe)) {
-        for (const SecretRule &rule : preset->secretRules)
-            names << prefix + kebab(rule.name);
+        for (const SecretRule &rule : preset->secretRules) {
+            if (!rule.optional)
+                names << prefix + kebab(rule.name);
+        }
     }
     return names;
 }
@@ -173,8 +175,10 @@ std::expected<ClusterProfile, ValidationIssues> ProfileDraft::build(const Preset
         database.password = SecretRef {prefix + QStringLiteral("db-password")};
         profile.database = database;
     }
-    for (const SecretRule &rule : preset->secretRules)
-        profile.secrets.insert(rule.name, SecretRef {prefix + kebab(rule.name)});
+    for (const SecretRule &rule : preset->secretRules) {
+        if (!rule.optional)
+            profile.secrets.insert(rule.name, SecretRef {prefix + kebab(rule.name)});
+    }
 
     // Keep the dialog's order: name and product first, then the node lines, then the rest.
     ValidationIssues issues;
