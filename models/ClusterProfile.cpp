@@ -202,6 +202,22 @@ DatabaseSpec readDatabase(const Json &value, const QString &path, ValidationIssu
     return database;
 }
 
+// Missing parts are left empty for validate() to name, so that a profile built in code
+// is judged the same way and nothing is reported twice.
+std::optional<BalancerSpec> readBalancer(const Json &value, const QString &path, ValidationIssues &issues)
+{
+    BalancerSpec balancer;
+    JsonReader reader(value, path, issues, {"ssh", "configFile"});
+    if (!reader.isObject())
+        return std::nullopt;
+    if (const Json *ssh = reader.child("ssh")) {
+        if (auto target = readSshTarget(*ssh, reader.pathOf("ssh"), issues))
+            balancer.ssh = *target;
+    }
+    balancer.configFile = reader.string("configFile", Need::Optional).value_or(QString());
+    return balancer;
+}
+
 bool isHttpUrl(const QUrl &url)
 {
     return url.isValid() && !url.isRelative() && !url.host().isEmpty()
@@ -294,8 +310,8 @@ std::expected<ClusterProfile, ValidationIssues> ClusterProfile::fromJson(QByteAr
     findClearSecrets(*document, QString(), issues);
 
     JsonReader root(*document, QString(), issues,
-        {"format", "name", "product", "deployment", "nodes", "database", "sharedDataDir", "secrets",
-            "presetOverrides"});
+        {"format", "name", "product", "deployment", "nodes", "database", "balancer", "sharedDataDir",
+            "secrets", "presetOverrides"});
     if (!root.isObject())
         return std::unexpected(issues);
 
@@ -325,6 +341,8 @@ std::expected<ClusterProfile, ValidationIssues> ClusterProfile::fromJson(QByteAr
     }
     if (const Json *database = root.child("database"))
         profile.database = readDatabase(*database, QStringLiteral("database"), issues);
+    if (const Json *balancer = root.child("balancer"))
+        profile.balancer = readBalancer(*balancer, QStringLiteral("balancer"), issues);
     profile.sharedDataDir = root.string("sharedDataDir", Need::Optional).value_or(QString());
 
     if (const Json *secrets = root.child("secrets")) {
@@ -441,6 +459,23 @@ ValidationIssues ClusterProfile::validate() const
         if (database->user.trimmed().isEmpty())
             issues.append({QStringLiteral("database.user"), tr("must not be empty")});
     }
+
+    if (balancer) {
+        // No host and no user is no SSH target at all: one problem, not two.
+        if (balancer->ssh.host.isEmpty() && balancer->ssh.user.isEmpty())
+            issues.append({QStringLiteral("balancer.ssh"),
+                tr("missing: how to reach the load balancer over SSH (host, port, user, identity)")});
+        else
+            validateSsh(balancer->ssh, QStringLiteral("balancer.ssh"), issues);
+        // A path on another machine: relative to which folder would be a guess.
+        if (balancer->configFile.isEmpty())
+            issues.append({QStringLiteral("balancer.configFile"),
+                tr("missing: the balancer's configuration file (its BalancerMember lines)")});
+        else if (!balancer->configFile.startsWith(QLatin1Char('/')))
+            issues.append({QStringLiteral("balancer.configFile"),
+                tr("must be an absolute path on the load balancer's host, such as "
+                   "/etc/apache2/conf-enabled/balancer.conf")});
+    }
     return issues;
 }
 
@@ -462,6 +497,10 @@ QList<SecretUse> ClusterProfile::secretUses() const
     add(QStringLiteral("deployment.token"), deployment.kubernetes.token);
     if (database)
         add(QStringLiteral("database.password"), database->password);
+    if (balancer) {
+        add(QStringLiteral("balancer.ssh.passphrase"), balancer->ssh.passphrase);
+        add(QStringLiteral("balancer.ssh.password"), balancer->ssh.password);
+    }
     for (auto it = secrets.cbegin(); it != secrets.cend(); ++it)
         add(QStringLiteral("secrets.") + it.key(), it.value());
     return uses;
@@ -513,6 +552,9 @@ QByteArray ClusterProfile::toJson() const
             db["password"] = secretRefJson(database->password);
         json["database"] = std::move(db);
     }
+    if (balancer)
+        json["balancer"]
+            = Json {{"ssh", sshJson(balancer->ssh)}, {"configFile", balancer->configFile.toStdString()}};
     putIfSet(json, "sharedDataDir", sharedDataDir);
     if (!secrets.isEmpty()) {
         Json refs = Json::object();

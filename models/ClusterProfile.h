@@ -99,6 +99,17 @@ struct DatabaseSpec
     friend bool operator==(const DatabaseSpec &, const DatabaseSpec &) = default;
 };
 
+// The load balancer in front of the nodes, when its configuration may be read: the
+// Apache httpd file holding the BalancerMember lines, on a host reached over SSH. Its
+// route= values are compared with the nodes' Tomcat jvmRoute (sticky sessions).
+struct BalancerSpec
+{
+    SshTarget ssh;
+    QString configFile; // absolute path on that host
+
+    friend bool operator==(const BalancerSpec &, const BalancerSpec &) = default;
+};
+
 // Where a secret reference sits in a profile, for listing and checking them.
 struct SecretUse
 {
@@ -121,6 +132,7 @@ public:
     DeploymentSpec deployment;
     QList<NodeSpec> nodes;
     std::optional<DatabaseSpec> database;
+    std::optional<BalancerSpec> balancer;
     QString sharedDataDir;
     QMap<QString, SecretRef> secrets; // named application secrets, e.g. "appSecret"
     Json presetOverrides = Json::object(); // merged onto the product preset (RFC 7386)

@@ -15,7 +15,7 @@ seconds=${1:-60}
 shift || true
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
-    targets=(fuzz_properties fuzz_hocon fuzz_opspecimen_cluster fuzz_tomcat_xml fuzz_balancer)
+    targets=(fuzz_properties fuzz_hocon fuzz_opspecimen_cluster fuzz_tomcat_xml fuzz_balancer fuzz_dotenv)
 fi
 case "$seconds" in
     '' | *[!0-9]*) echo "fuzz-parsers: SECONDS must be a whole number, not '$seconds'" >&2; exit 2 ;;

@@ -185,11 +185,11 @@ void ConfigCommand::run(const QStringList &arguments)
         return fail(
             tr("Clusterdesk has no configuration editor for the product '%1'").arg(loaded->profile.product));
     const bool kubernetes = loaded->profile.deployment.kind == DeploymentKind::Kubernetes;
-    if (loaded->profile.deployment.kind == DeploymentKind::Compose)
-        return fail(tr("configuration editing of Docker Compose deployments is not supported yet; edit the "
-                       "project's .env on the Compose host"));
+    const bool compose = loaded->profile.deployment.kind == DeploymentKind::Compose;
     if (kubernetes && (m_mode == Mode::ExportClusterJson || m_planOptions.syncClusterNodes))
         return fail(tr("on Kubernetes, Clusterdesk edits the Secrets and ConfigMaps only"));
+    if (compose && (m_mode == Mode::ExportClusterJson || m_planOptions.syncClusterNodes))
+        return fail(tr("with Docker Compose, Clusterdesk edits the project's .env only"));
 
     for (const QString &set : std::as_const(sets)) {
         const qsizetype eq = set.indexOf(QLatin1Char('='));
@@ -249,8 +249,8 @@ void ConfigCommand::run(const QStringList &arguments)
                 tr("the audit log cannot be opened, so no change is made: %1").arg(audit.error().message));
         m_audit = std::move(*audit);
     }
-    if (kubernetes)
-        return runKubernetes(*loaded);
+    if (loaded->profile.deployment.kind != DeploymentKind::Hosts)
+        return runKeyed(*loaded, options);
     m_session = new ConfigSession(*loaded, m_secrets, options, this);
     if (m_audit) {
         m_session->setAuditLog(m_audit.get());

@@ -2,6 +2,7 @@
 
 #include "config/ConfigChecks.h"
 #include "config/ConfigPlan.h"
+#include "config/ConfigSession.h"
 
 #include <QObject>
 #include <QStringList>
@@ -11,8 +12,8 @@
 
 class AuditLog;
 class ConfigSession;
-class KubeConfigSession;
-struct KubeConfigState;
+class KeyedConfigSession;
+struct KeyedConfigState;
 struct LoadedProfile;
 class QTextStream;
 class SecretStore;
@@ -58,9 +59,10 @@ private:
     void printChecks(const QList<ConfigCheck> &checks);
     // Rotation: the keychain first, then the push; put back when the push fails.
     void storeNewSecretThen(std::function<void()> next);
-    // Kubernetes: the same commands on the Secrets and ConfigMaps (ConfigCommandKube.cpp).
-    void runKubernetes(const LoadedProfile &loaded);
-    void kubeStateRead(const KubeConfigState &state);
+    // Kubernetes and Compose: the same commands on the Secrets and ConfigMaps, or the
+    // project's .env (ConfigCommandKeyed.cpp).
+    void runKeyed(const LoadedProfile &loaded, const ConfigSession::Options &options);
+    void keyedStateRead(const KeyedConfigState &state);
 
     QTextStream &m_out;
     QTextStream &m_err;
@@ -81,6 +83,6 @@ private:
     QByteArray m_oldSecret; // rotate: the keychain's value before
     SecretStore *m_secrets = nullptr;
     ConfigSession *m_session = nullptr;
-    KubeConfigSession *m_kube = nullptr;
+    KeyedConfigSession *m_keyed = nullptr;
     std::unique_ptr<AuditLog> m_audit;
 };

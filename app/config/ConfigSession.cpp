@@ -2,6 +2,7 @@
 
 #include "ConfigLogging.h"
 #include "audit/AuditLog.h"
+#include "config/ConfigFields.h"
 #include "config/NodeConfigFacts.h"
 #include "config/SecretText.h"
 #include "connectors/http/HttpProber.h"
@@ -130,8 +131,72 @@ NodeLink *ConfigSession::link(const QString &node, QString *error)
     return raw;
 }
 
+QString ConfigSession::balancerName() const
+{
+    // Spaces keep it apart from every node name, which has none.
+    return m_profile.profile.balancer ? tr("load balancer %1").arg(m_profile.profile.balancer->ssh.host)
+                                      : QString();
+}
+
+NodeLink *ConfigSession::balancerLink()
+{
+    if (m_balancerLink)
+        return m_balancerLink.get();
+    const BalancerSpec &spec = *m_profile.profile.balancer;
+    // As SshNodeConnection::settingsFor() does for a node: paths relative to the profile.
+    SshConnectionSettings settings;
+    settings.target = spec.ssh;
+    if (!settings.target.identity.isEmpty())
+        settings.target.identity = ProfileFile::resolvePath(m_profile.path, settings.target.identity);
+    if (!m_profile.profile.deployment.knownHosts.isEmpty())
+        settings.knownHostsFile
+            = ProfileFile::resolvePath(m_profile.path, m_profile.profile.deployment.knownHosts);
+    settings.policy = m_options.hostKeyPolicy;
+    settings.connectTimeout = m_options.connectTimeout;
+    const SshCredentials credentials {
+        m_keychain.entry(spec.ssh.passphrase.name), m_keychain.entry(spec.ssh.password.name)};
+    const QString name = balancerName();
+    m_balancerLink = std::make_unique<NodeLink>(name, settings, credentials);
+    connect(m_balancerLink->connection(), &SshNodeConnection::hostKeyUnknown, this,
+        [this, name](const HostKeyInfo &info) { Q_EMIT hostKeyUnknown(name, info); });
+    return m_balancerLink.get();
+}
+
+void ConfigSession::readBalancer(std::function<void(std::optional<QList<BalancerMember>>, QString)> done)
+{
+    const BalancerSpec &spec = *m_profile.profile.balancer;
+    const QString host
+        = spec.ssh.port == 22 ? spec.ssh.host : QStringLiteral("%1:%2").arg(spec.ssh.host).arg(spec.ssh.port);
+    const QString file = spec.configFile;
+    RemoteFileOp op;
+    op.kind = RemoteFileOp::Kind::Read;
+    op.path = file;
+    balancerLink()->file(
+        op,
+        [host, file, done = std::move(done)](const Result<RemoteFileResult> &result) {
+            const auto problem = [&](const QString &why) {
+                return tr("the balancer configuration %1 on %2 could not be used: %3").arg(file, host, why);
+            };
+            if (!result)
+                return done(std::nullopt, problem(result.error().message));
+            if (!result->exists)
+                return done(std::nullopt, problem(tr("the file does not exist")));
+            const QList<BalancerMember> members = BalancerConfig::members(result->content);
+            // No member at all is not a balancer that knows no route: the file is the wrong one.
+            if (members.isEmpty())
+                return done(std::nullopt, problem(tr("it has no BalancerMember line")));
+            qCInfo(lcConfig) << "read" << members.size() << "balancer members from" << file << "on" << host;
+            done(members, QString());
+        },
+        m_options.commandTimeout);
+}
+
 void ConfigSession::acceptHostKey(const QString &node, HostKeyDecision decision)
 {
+    if (m_balancerLink && node == m_balancerLink->node()) {
+        m_balancerLink->connection()->acceptHostKey(decision);
+        return;
+    }
     if (const auto it = m_links.find(node); it != m_links.end())
         it->second->connection()->acceptHostKey(decision);
 }
@@ -291,23 +356,57 @@ void ConfigSession::testSharedFolder()
 
 void ConfigSession::runChecks()
 {
+    // What the checks judge, gathered from three independent reads in any order.
+    struct Gathered
+    {
+        std::optional<ClusterConfigSnapshot> snapshot;
+        std::optional<SharedFolderProbe> probe;
+        bool balancerRead = false;
+        std::optional<QList<BalancerMember>> balancer;
+        QString balancerProblem;
+    };
+    auto gathered = std::make_shared<Gathered>();
+    const auto judgeWhenComplete = [this, gathered] {
+        if (!gathered->snapshot || !gathered->probe || !gathered->balancerRead)
+            return;
+        const ClusterProfile &profile = m_profile.profile;
+        ConfigCheckInputs inputs;
+        for (const NodeConfigSnapshot &node : gathered->snapshot->nodes)
+            inputs.facts.append(NodeConfigReader::facts(profile.product, node));
+        if (!profile.sharedDataDir.isEmpty())
+            inputs.sharedFolder = *gathered->probe;
+        inputs.keychainFingerprints = keychainFingerprints();
+        inputs.balancer = gathered->balancer;
+        inputs.balancerProblem = gathered->balancerProblem;
+        Q_EMIT checksFinished(ConfigChecks::run(profile, inputs), *gathered->snapshot);
+    };
+
+    // Only products whose nodes carry a Tomcat jvmRoute are compared with the balancer.
+    if (m_profile.profile.balancer
+        && ConfigFields::find(m_profile.profile.product, QStringLiteral("tomcat.jvmRoute"))) {
+        readBalancer([gathered, judgeWhenComplete](
+                         std::optional<QList<BalancerMember>> members, const QString &problem) {
+            gathered->balancerRead = true;
+            gathered->balancer = std::move(members);
+            gathered->balancerProblem = problem;
+            judgeWhenComplete();
+        });
+    } else {
+        gathered->balancerRead = true;
+    }
+
     // One-shot connections: the session's signals are shared with other callers.
     auto snapshotConnection = std::make_shared<QMetaObject::Connection>();
     *snapshotConnection = connect(this, &ConfigSession::snapshotRead, this,
-        [this, snapshotConnection](const ClusterConfigSnapshot &snapshot) {
+        [this, snapshotConnection, gathered, judgeWhenComplete](const ClusterConfigSnapshot &snapshot) {
             disconnect(*snapshotConnection);
+            gathered->snapshot = snapshot;
             auto folderConnection = std::make_shared<QMetaObject::Connection>();
             *folderConnection = connect(this, &ConfigSession::sharedFolderTested, this,
-                [this, folderConnection, snapshot](const SharedFolderProbe &probe) {
+                [this, folderConnection, gathered, judgeWhenComplete](const SharedFolderProbe &probe) {
                     disconnect(*folderConnection);
-                    const ClusterProfile &profile = m_profile.profile;
-                    ConfigCheckInputs inputs;
-                    for (const NodeConfigSnapshot &node : snapshot.nodes)
-                        inputs.facts.append(NodeConfigReader::facts(profile.product, node));
-                    if (!profile.sharedDataDir.isEmpty())
-                        inputs.sharedFolder = probe;
-                    inputs.keychainFingerprints = keychainFingerprints();
-                    Q_EMIT checksFinished(ConfigChecks::run(profile, inputs), snapshot);
+                    gathered->probe = probe;
+                    judgeWhenComplete();
                 });
             testSharedFolder();
         });

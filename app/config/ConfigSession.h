@@ -11,8 +11,10 @@
 #include <QObject>
 
 #include <chrono>
+#include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 
 class AuditLog;
 class HttpProber;
@@ -86,8 +88,9 @@ public:
 
     void readSnapshot();
     void testSharedFolder();
-    // Reads every node's files, tests the shared folder and runs the consistency
-    // checks; checksFinished() follows with the snapshot they judged.
+    // Reads every node's files, tests the shared folder, reads the load balancer's
+    // configuration (when the profile names one and the product has jvmRoutes) and
+    // runs the consistency checks; checksFinished() follows with the snapshot they judged.
     void runChecks();
     void push(const ConfigPlan &plan, const PushOptions &options);
 
@@ -108,6 +111,13 @@ private:
     struct Push;
 
     NodeLink *link(const QString &node, QString *error);
+    // The load balancer the profile names, over its own SSH connection (same
+    // known_hosts and host-key policy as the nodes); its name in hostKeyUnknown().
+    NodeLink *balancerLink();
+    QString balancerName() const;
+    // Reads and parses the balancer's configuration file; done() gets the members or,
+    // when there are none to compare with, why (naming the host and the file).
+    void readBalancer(std::function<void(std::optional<QList<BalancerMember>>, QString)> done);
     void pushVerify();
     void pushStage();
     void pushCommit(qsizetype index);
@@ -127,6 +137,7 @@ private:
     AuditLog *m_audit = nullptr;
     ProfileSecrets m_keychain;
     std::map<QString, std::unique_ptr<NodeLink>> m_links;
+    std::unique_ptr<NodeLink> m_balancerLink;
     std::unique_ptr<Push> m_push;
     HttpProber *m_prober = nullptr;
 };

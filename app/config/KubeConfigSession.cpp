@@ -23,27 +23,11 @@ QString objectKey(Kind kind, const QString &name)
     return KubeConfigObjects::kindName(kind) + u'/' + name;
 }
 
-// The ConfigFields id a Kubernetes entry stands for: a secret by its secret name, any
-// other value by its id.
-QString fieldIdFor(const QString &product, const QString &meaning)
-{
-    for (const ConfigField &field : ConfigFields::forProduct(product)) {
-        if (field.kind == ConfigField::Kind::Secret ? field.secretName == meaning : field.id == meaning)
-            return field.id;
-    }
-    return {};
-}
-
 // A pod as started: a new pod has a new name (Kubernetes) or, where a name is reused
 // (the sandbox's emulation), a new start time and restart count.
 QString podIdentity(const KubePod &pod)
 {
     return pod.name + u'|' + pod.startedAt.toString(Qt::ISODateWithMs) + u'|' + QString::number(pod.restarts);
-}
-
-bool isSharedDatabaseUrl(const QString &url)
-{
-    return url.startsWith(u"jdbc:mysql://"_s) || url.startsWith(u"jdbc:mariadb://"_s);
 }
 
 } // namespace
@@ -77,70 +61,41 @@ struct KubeConfigSession::Push
     std::chrono::seconds limit {0};
 };
 
-const KubeConfigValue *KubeConfigState::find(const QString &fieldId) const
-{
-    for (const KubeConfigValue &value : values) {
-        if (value.fieldId == fieldId)
-            return &value;
-    }
-    return nullptr;
-}
-
 KubeConfigSession::KubeConfigSession(
     LoadedProfile profile, SecretStore *secrets, Options options, QObject *parent)
-    : QObject(parent)
-    , m_profile(std::move(profile))
-    , m_secrets(secrets)
+    : KeyedConfigSession(std::move(profile), secrets, parent)
     , m_options(options)
-{
-    qRegisterMetaType<KubeConfigState>();
-    qRegisterMetaType<KubeConfigStateResult>();
-    qRegisterMetaType<PushReport>();
-}
+{ }
 
 KubeConfigSession::~KubeConfigSession() = default;
 
 void KubeConfigSession::open()
 {
-    QStringList names;
-    const auto add = [&names](const SecretRef &ref) {
-        if (!ref.isNull() && !names.contains(ref.name))
-            names.append(ref.name);
-    };
-    add(m_profile.profile.deployment.kubernetes.token);
-    for (const QString &secret : {u"appSecret"_s, u"clusterSecret"_s, u"database.password"_s})
-        add(secretRef(secret));
-    m_keychain.load(m_secrets, names, this, [this] {
-        if (m_audit) {
-            for (const QByteArray &value : m_keychain.values())
-                m_audit->addForbiddenValue(value);
-        }
-        Q_EMIT ready();
-    });
+    loadKeychain({m_profile.profile.deployment.kubernetes.token.name});
 }
 
-SecretRef KubeConfigSession::secretRef(const QString &secretName) const
+QString KubeConfigSession::storeName() const
 {
-    return ProfileSecrets::refOf(m_profile.profile, secretName);
+    return tr("Kubernetes");
 }
 
-QByteArray KubeConfigSession::keychainSecret(const QString &secretName) const
+QString KubeConfigSession::restartText() const
 {
-    return m_keychain.secret(m_profile.profile, secretName);
+    return tr("Then the Deployment is scaled to 0 and back, so every pod starts with the new values.");
 }
 
-QMap<QString, QString> KubeConfigSession::keychainFingerprints() const
+QList<KeyedConfigEntry> KubeConfigSession::entriesFor(const QString &product)
 {
-    return m_keychain.fingerprints(m_profile.profile);
+    QList<KeyedConfigEntry> out;
+    for (const KubeConfigObjects::Entry &entry : KubeConfigObjects::productObjects(product))
+        out.append(
+            {objectKey(entry.kind, entry.object), entry.key, entry.meaning, entry.kind == Kind::Secret});
+    return out;
 }
 
-void KubeConfigSession::setAuditLog(AuditLog *log)
+QList<KeyedConfigEntry> KubeConfigSession::entries() const
 {
-    m_audit = log;
-    if (m_audit) {
-        for (const QByteArray &value : m_keychain.values())
-            m_audit->addForbiddenValue(value);
-    }
+    return entriesFor(m_profile.profile.product);
 }
 
 QString KubeConfigSession::tokenProblem() const
@@ -249,7 +204,7 @@ void KubeConfigSession::readObjects(QList<KubeConfigObjects::Entry> entries,
 void KubeConfigSession::read()
 {
     if (const Result<void> clients = ensureClients(); !clients) {
-        const KubeConfigStateResult answer {std::unexpected(clients.error())};
+        const KeyedConfigStateResult answer {std::unexpected(clients.error())};
         QTimer::singleShot(0, this, [this, answer] { Q_EMIT stateRead(answer); });
         return;
     }
@@ -259,19 +214,19 @@ void KubeConfigSession::read()
     readObjects(
         entries, [this, entries, product](const QString &error, const QMap<QString, KubeObject> &objects) {
             if (!error.isEmpty()) {
-                Q_EMIT stateRead(KubeConfigStateResult {failure(error)});
+                Q_EMIT stateRead(KeyedConfigStateResult {failure(error)});
                 return;
             }
-            KubeConfigState state;
+            KeyedConfigState state;
             QSet<QString> missingReported;
             for (const KubeConfigObjects::Entry &entry : entries) {
                 const QString key = objectKey(entry.kind, entry.object);
                 const KubeObject object = objects.value(key);
-                KubeConfigValue value;
-                value.entry = entry;
-                value.fieldId = fieldIdFor(product, entry.meaning);
+                KeyedConfigValue value;
+                value.entry = {key, entry.key, entry.meaning, entry.kind == Kind::Secret};
+                value.fieldId = KeyedConfig::fieldIdFor(product, entry.meaning);
                 if (object.found) {
-                    state.resourceVersions.insert(key, object.resourceVersion);
+                    state.versions.insert(key, object.resourceVersion);
                     value.present = object.data.contains(entry.key);
                     if (value.present) {
                         const QByteArray raw = object.data.value(entry.key);
@@ -291,197 +246,37 @@ void KubeConfigSession::read()
                 }
                 state.values.append(value);
             }
-            Q_EMIT stateRead(KubeConfigStateResult {state});
+            Q_EMIT stateRead(KeyedConfigStateResult {state});
         });
-}
-
-QStringList KubeConfigSession::mappableFields(const QString &product)
-{
-    QStringList out;
-    for (const KubeConfigObjects::Entry &entry : KubeConfigObjects::productObjects(product)) {
-        const QString id = fieldIdFor(product, entry.meaning);
-        if (!id.isEmpty() && !out.contains(id))
-            out.append(id);
-    }
-    return out;
-}
-
-// --- checks -------------------------------------------------------------------------
-
-QList<ConfigCheck> KubeConfigSession::checks(
-    const QString &product, const KubeConfigState &state, const QMap<QString, QString> &keychainFingerprints)
-{
-    const auto where = [](const KubeConfigValue &value) {
-        return tr("%1 %2, key %3")
-            .arg(KubeConfigObjects::kindName(value.entry.kind), value.entry.object, value.entry.key);
-    };
-    const auto byMeaning = [&state](const QString &meaning) -> const KubeConfigValue * {
-        for (const KubeConfigValue &value : state.values) {
-            if (value.entry.meaning == meaning)
-                return &value;
-        }
-        return nullptr;
-    };
-    QList<ConfigCheck> out;
-
-    // The application's own secret: every pod takes it from the Secret.
-    ConfigCheck secret;
-    secret.id = u"secret"_s;
-    secret.title = tr("Application secret");
-    const QString secretName = product == u"jatos" ? u"appSecret"_s
-        : product == u"openspecimen"               ? u"clusterSecret"_s
-                                                   : QString();
-    if (const KubeConfigValue *value = secretName.isEmpty() ? nullptr : byMeaning(secretName); !value) {
-        secret.status = ConfigCheck::Status::Skipped;
-        secret.detail = tr("this product keeps no application secret in Kubernetes");
-    } else if (!value->present) {
-        secret.status = ConfigCheck::Status::Fail;
-        secret.detail = tr("%1 is missing").arg(where(*value));
-        secret.fix = tr("Create it, or push a new value for %1 with a restart.").arg(value->fieldId);
-    } else if (const QString keychain = keychainFingerprints.value(secretName);
-               !keychain.isEmpty() && keychain != value->value) {
-        secret.status = ConfigCheck::Status::Warning;
-        secret.detail = tr("%1 holds sha256 %2; the keychain holds sha256 %3")
-                            .arg(where(*value), value->value, keychain);
-        secret.fix
-            = tr("Push the keychain's value to %1 (with a restart), or store the cluster's value in the "
-                 "keychain.")
-                  .arg(value->fieldId);
-    } else {
-        secret.detail = keychain.isEmpty()
-            ? tr("%1 is set (sha256 %2)").arg(where(*value), value->value)
-            : tr("%1 is set and matches the keychain (sha256 %2)").arg(where(*value), value->value);
-    }
-    out.append(secret);
-
-    ConfigCheck multiNode;
-    multiNode.id = u"multiNode"_s;
-    multiNode.title = tr("Multi-node mode");
-    if (product != u"jatos") {
-        multiNode.status = ConfigCheck::Status::Skipped;
-        multiNode.detail = tr("only JATOS has a multi-node switch");
-    } else {
-        const KubeConfigValue *mode = byMeaning(u"jatos.multiNode"_s);
-        const KubeConfigValue *url = byMeaning(u"jatos.db.url"_s);
-        QStringList problems, fixes;
-        if (!mode || !mode->present || mode->value != u"true") {
-            problems.append(mode && mode->present
-                    ? tr("%1 is \"%2\", not \"true\"").arg(where(*mode), mode->value)
-                    : tr("JATOS_MULTINODE is not set"));
-            fixes.append(tr("Set jatos.multiNode to true and restart."));
-        }
-        if (!url || !url->present || !isSharedDatabaseUrl(url->value)) {
-            problems.append(url && url->present
-                    ? tr("%1 is not a MySQL or MariaDB URL (%2)").arg(where(*url), url->value)
-                    : tr("JATOS_DB_URL is not set, so every pod would use its own H2 database"));
-            fixes.append(
-                tr("Set jatos.db.url to jdbc:mysql://HOST:3306/SCHEMA (or jdbc:mariadb://) and restart."));
-        }
-        if (problems.isEmpty()) {
-            multiNode.detail = tr("JATOS_MULTINODE is true and the database is shared (%1)").arg(url->value);
-        } else {
-            multiNode.status = ConfigCheck::Status::Fail;
-            multiNode.detail = problems.join(u"; "_s);
-            multiNode.fix = fixes.join(u' ');
-        }
-    }
-    out.append(multiNode);
-
-    ConfigCheck database;
-    database.id = u"database"_s;
-    database.title = tr("Database settings");
-    QStringList missing;
-    for (const KubeConfigValue &value : state.values) {
-        const QString &meaning = value.entry.meaning;
-        const bool databaseValue = meaning == u"database.password" || meaning == u"jatos.db.url"
-            || meaning == u"jatos.db.username";
-        if (databaseValue && !value.present)
-            missing.append(where(value));
-    }
-    const KubeConfigValue *password = byMeaning(u"database.password"_s);
-    const QString keychainPassword = keychainFingerprints.value(u"database.password"_s);
-    if (!password) {
-        database.status = ConfigCheck::Status::Skipped;
-        database.detail = tr("this product keeps no database settings in Kubernetes");
-    } else if (!missing.isEmpty()) {
-        database.status = ConfigCheck::Status::Fail;
-        database.detail = tr("missing: %1").arg(missing.join(u"; "_s));
-        database.fix = tr("Create the missing keys, or push values for them.");
-    } else if (!keychainPassword.isEmpty() && keychainPassword != password->value) {
-        database.status = ConfigCheck::Status::Warning;
-        database.detail = tr("%1 holds sha256 %2; the keychain holds sha256 %3")
-                              .arg(where(*password), password->value, keychainPassword);
-        database.fix = tr("Store the password the database really has in the keychain, or push it to %1.")
-                           .arg(password->fieldId);
-    } else {
-        database.detail = tr("the database settings are set");
-    }
-    out.append(database);
-    return out;
 }
 
 // --- pushing ------------------------------------------------------------------------
 
-void KubeConfigSession::push(const KubeConfigState &state, const QList<ConfigChange> &changes, bool restart,
+void KubeConfigSession::push(const KeyedConfigState &state, const QList<ConfigChange> &changes, bool restart,
     const QString &auditAction)
 {
-    if (m_push) {
-        PushReport busy;
-        busy.error = tr("Another push is under way.");
-        QTimer::singleShot(0, this, [this, busy] { Q_EMIT pushFinished(busy); });
-        return;
-    }
+    if (m_push)
+        return refuseSecondPush();
     m_push = std::make_unique<Push>();
     Push &push = *m_push;
     push.auditAction = auditAction;
     push.restart = restart;
 
     const QString product = m_profile.profile.product;
-    const QList<KubeConfigObjects::Entry> entries = KubeConfigObjects::productObjects(product);
-    QMap<QString, int> minLengths;
-    for (const SecretRule &rule : m_profile.preset.secretRules)
-        minLengths.insert(rule.name, rule.minLength);
-
+    const Result<QList<KeyedConfigEdit>> planned
+        = KeyedConfig::plan(product, entries(), changes, secretMinLengths(), storeName(), &push.secrets);
     QStringList errors;
-    // The requested value per entry, in the order of the changes (a later one wins).
+    if (!planned)
+        errors.append(planned.error().message);
+    // The requested value per entry.
     QList<std::pair<KubeConfigObjects::Entry, ConfigField>> requested;
     QMap<QString, QString> values; // fieldId -> value
-    for (const ConfigChange &change : changes) {
-        if (change.rawRole || change.field.isEmpty()) {
-            errors.append(tr("Whole files cannot be replaced in Kubernetes; name a field (%1).")
-                              .arg(mappableFields(product).join(u", "_s)));
-            continue;
+    for (const KeyedConfigEdit &edit : planned.value_or(QList<KeyedConfigEdit>())) {
+        for (const KubeConfigObjects::Entry &entry : KubeConfigObjects::productObjects(product)) {
+            if (objectKey(entry.kind, entry.object) == edit.entry.container && entry.key == edit.entry.key)
+                requested.append({entry, edit.field});
         }
-        const std::optional<ConfigField> field = ConfigFields::find(product, change.field);
-        const KubeConfigObjects::Entry *entry = nullptr;
-        for (const KubeConfigObjects::Entry &candidate : entries) {
-            if (fieldIdFor(product, candidate.meaning) == change.field)
-                entry = &candidate;
-        }
-        if (!field || !entry) {
-            errors.append(
-                tr("%1: %2 in Kubernetes; the fields kept there are: %3")
-                    .arg(change.field, field ? tr("not kept in a Secret or ConfigMap") : tr("no such field"),
-                        mappableFields(product).join(u", "_s)));
-            continue;
-        }
-        if (!change.node.isEmpty()) {
-            errors.append(
-                tr("%1: every pod takes the same value in Kubernetes; a change cannot name a node (%2).")
-                    .arg(change.field, change.node));
-            continue;
-        }
-        if (field->kind == ConfigField::Kind::Secret)
-            push.secrets.append(change.value.toUtf8());
-        const Result<void> valid
-            = ConfigFields::validate(*field, change.value, minLengths.value(field->secretName));
-        if (!valid) {
-            errors.append(valid.error().message);
-            continue;
-        }
-        if (!values.contains(field->id))
-            requested.append({*entry, *field});
-        values.insert(field->id, change.value);
+        values.insert(edit.field.id, edit.value);
     }
     for (const auto &[entry, field] : std::as_const(requested)) {
         const QString key = objectKey(entry.kind, entry.object);
@@ -500,7 +295,7 @@ void KubeConfigSession::push(const KubeConfigState &state, const QList<ConfigCha
         return;
     }
     for (const QString &key : std::as_const(push.targets)) {
-        if (!state.resourceVersions.contains(key))
+        if (!state.versions.contains(key))
             errors.append(tr("%1 was not read (or does not exist): read the configuration first.").arg(key));
     }
     if (!errors.isEmpty()) {
@@ -528,7 +323,7 @@ void KubeConfigSession::push(const KubeConfigState &state, const QList<ConfigCha
             for (const auto &[entry, field] : requested) {
                 const QString key = objectKey(entry.kind, entry.object);
                 const KubeObject object = objects.value(key);
-                const QString expected = state.resourceVersions.value(key);
+                const QString expected = state.versions.value(key);
                 if (!object.found) {
                     conflicts.append(tr("%1 no longer exists.").arg(key));
                     continue;
@@ -788,45 +583,5 @@ void KubeConfigSession::waitPods(int attempt, bool stopping)
 void KubeConfigSession::pushDone()
 {
     std::unique_ptr<Push> push = std::move(m_push);
-    PushReport &report = push->report;
-    report.error = SecretText::maskAll(report.error, push->secrets);
-    report.restartError = SecretText::maskAll(report.restartError, push->secrets);
-    for (QString &line : report.log)
-        line = SecretText::maskAll(line, push->secrets);
-    qCInfo(lcConfig).noquote() << "kubernetes push" << PushReport::outcomeName(report.outcome) << report.error
-                               << report.restartError;
-    if (m_audit) {
-        AuditEntry entry;
-        entry.cluster = m_profile.profile.name;
-        entry.profilePath = m_profile.path;
-        entry.action = push->auditAction;
-        QStringList targets;
-        for (const QString &key : std::as_const(push->targets))
-            targets.append(key);
-        entry.target = targets.join(u", "_s);
-        entry.summary = SecretText::maskAll(push->summary.join(u"; "_s), push->secrets);
-        switch (report.outcome) {
-        case PushReport::Outcome::Applied:
-            entry.outcome = report.restartError.isEmpty() ? u"ok"_s : u"ok, restart failed"_s;
-            break;
-        case PushReport::Outcome::NothingChanged:
-            entry.outcome = u"failed"_s;
-            break;
-        case PushReport::Outcome::RolledBack:
-            entry.outcome = u"rolled back"_s;
-            break;
-        case PushReport::Outcome::Mixed:
-            entry.outcome = u"failed, not everything put back"_s;
-            break;
-        }
-        entry.details = report.log.join(u'\n') + (report.error.isEmpty() ? QString() : u'\n' + report.error)
-            + (report.restartError.isEmpty() ? QString() : u'\n' + report.restartError);
-        for (const QByteArray &secret : std::as_const(push->secrets))
-            m_audit->addForbiddenValue(secret);
-        if (const Result<qint64> written = m_audit->append(entry); !written) {
-            qCWarning(lcConfig).noquote() << "audit log:" << written.error().message;
-            report.log.append(tr("the audit log could not be written: %1").arg(written.error().message));
-        }
-    }
-    Q_EMIT pushFinished(report);
+    finishPush(push->report, push->auditAction, push->targets, push->summary, push->secrets);
 }

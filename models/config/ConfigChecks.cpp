@@ -370,14 +370,27 @@ QList<ConfigCheck> ConfigChecks::run(const ClusterProfile &profile, const Config
                 }
             }
         }
+        // A balancer that could not be read has not agreed: that is said, never passed over.
+        const bool balancerUnknown = !inputs.balancer && !inputs.balancerProblem.isEmpty();
         if (!anyReachable(facts)) {
             c.status = Status::Skipped;
+            if (balancerUnknown)
+                c.detail = inputs.balancerProblem;
         } else if (!problems.isEmpty()) {
             c.status = Status::Fail;
+            if (balancerUnknown)
+                problems.append(inputs.balancerProblem);
             c.detail = problems.join(QStringLiteral("; "));
             c.fix = tr(
                 "Give each node's Tomcat <Engine> its own jvmRoute and use the same names in the balancer's "
                 "BalancerMember route= settings; sticky sessions depend on it.");
+        } else if (balancerUnknown) {
+            c.status = Status::Warning;
+            c.detail = tr("unique, but not compared with the balancer: %1").arg(inputs.balancerProblem);
+            c.fix = tr(
+                "Make sure the balancer's host answers over SSH with a known host key and that the "
+                "profile's user can read its configuration file (balancer.ssh and balancer.configFile in "
+                "the profile), then check again.");
         } else {
             c.detail = inputs.balancer ? tr("unique and known to the balancer") : tr("unique");
         }

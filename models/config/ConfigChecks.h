@@ -50,6 +50,9 @@ struct ConfigCheckInputs
     std::optional<SharedFolderProbe> sharedFolder;
     QMap<QString, QString> keychainFingerprints; // secret name -> fingerprint of the keychain's value
     std::optional<QList<BalancerMember>> balancer; // when the balancer's configuration was readable
+    // Why the balancer's configuration, which the profile names, could not be read or
+    // understood (host, file and reason); empty when it was read or is not named.
+    QString balancerProblem;
 };
 
 class ConfigChecks

@@ -16,6 +16,7 @@ private slots:
     void loadsComposeProfile();
     void loadsKubernetesProfile();
     void appliesDefaults();
+    void loadsBalancer();
 
     void roundTrip_data();
     void roundTrip();
@@ -162,6 +163,40 @@ void TestClusterProfile::appliesDefaults()
     QVERIFY(result->secretUses().isEmpty());
 }
 
+namespace {
+
+// The hosts example with a load balancer whose configuration may be read.
+const QByteArray BalancerJson = R"({"ssh": {"host": "lb.example.org", "port": 2200, "user": "ops",
+    "identity": "~/.ssh/id_lb", "passphrase": {"keychain": "jatos-demo/lb-key"},
+    "password": {"keychain": "jatos-demo/lb-password"}},
+    "configFile": "/etc/apache2/conf-enabled/balancer.conf"})"_ba;
+
+} // namespace
+
+void TestClusterProfile::loadsBalancer()
+{
+    const auto result
+        = ClusterProfile::fromJson(dump(edited(loadJson(HostsFile), u"/balancer"_s, BalancerJson)));
+    QVERIFY2(result, result ? "" : qPrintable(formatIssues(result.error())));
+    QVERIFY(result->balancer.has_value());
+    const BalancerSpec &balancer = *result->balancer;
+    QCOMPARE(balancer.ssh.host, u"lb.example.org"_s);
+    QCOMPARE(balancer.ssh.port, 2200);
+    QCOMPARE(balancer.ssh.user, u"ops"_s);
+    QCOMPARE(balancer.ssh.identity, u"~/.ssh/id_lb"_s);
+    QCOMPARE(balancer.ssh.passphrase.name, u"jatos-demo/lb-key"_s);
+    QCOMPARE(balancer.ssh.password.name, u"jatos-demo/lb-password"_s);
+    QCOMPARE(balancer.configFile, u"/etc/apache2/conf-enabled/balancer.conf"_s);
+
+    // The port defaults as for the nodes; a profile without a balancer has none.
+    const auto minimal = ClusterProfile::fromJson(dump(edited(loadJson(HostsFile), u"/balancer"_s,
+        R"({"ssh": {"host": "10.0.0.5", "user": "root"}, "configFile": "/etc/httpd/conf.d/lb.conf"})"_ba)));
+    QVERIFY2(minimal, minimal ? "" : qPrintable(formatIssues(minimal.error())));
+    QCOMPARE(minimal->balancer->ssh.port, 22);
+    QVERIFY(minimal->balancer->ssh.identity.isEmpty());
+    QVERIFY(!ClusterProfile::fromJson(readProfileFile(HostsFile))->balancer.has_value());
+}
+
 void TestClusterProfile::roundTrip_data()
 {
     QTest::addColumn<QByteArray>("text");
@@ -177,6 +212,9 @@ void TestClusterProfile::roundTrip_data()
         R"({"logs": ["{installDir}/logs/joget.log"], "version": null, "upgrade": {"rolling": true}})"_ba));
     QTest::addRow("ipv6 node address") << dump(
         edited(loadJson(KubernetesFile), u"/nodes/1/url"_s, R"("http://[fd00::2]:8080/openspecimen/")"_ba));
+    QTest::addRow("balancer") << dump(edited(loadJson(HostsFile), u"/balancer"_s, BalancerJson));
+    QTest::addRow("balancer of a compose cluster") << dump(edited(loadJson(ComposeFile), u"/balancer"_s,
+        R"({"ssh": {"host": "lb", "user": "u"}, "configFile": "/etc/apache2/sites-enabled/joget.conf"})"_ba));
     // A space in a URL path is written "%20" in a profile, and must still be after a save.
     QTest::addRow("percent-encoded url path") << dump(edited(
         loadJson(HostsFile), u"/nodes/0/url"_s, R"("http://jatos-1.example.org:9000/study%20assets/")"_ba));
@@ -219,6 +257,12 @@ void TestClusterProfile::roundTripConstructed_data()
     hosts.secrets.insert(u"apiToken"_s, SecretRef {u"k/api@host"_s});
     hosts.presetOverrides = Json::parse(R"({"health": {"expectStatus": 204}})");
     QTest::addRow("hosts") << hosts;
+
+    ClusterProfile balanced = hosts;
+    balanced.balancer
+        = BalancerSpec {SshTarget {u"lb.example.org"_s, 22, u"ops"_s, QString(), {}, SecretRef {u"k/lb"_s}},
+            u"/etc/lb.conf"_s};
+    QTest::addRow("hosts with balancer") << balanced;
 
     ClusterProfile compose;
     compose.name = u"c"_s;
@@ -268,6 +312,13 @@ void TestClusterProfile::secretUses_data()
                                 << QStringList {u"deployment.token -> os-demo/k8s-token"_s,
                                        u"secrets.adminToken -> os-demo/admin-api-token"_s,
                                        u"secrets.clusterSecret -> os-demo/cluster-secret"_s};
+    QTest::addRow("balancer") << dump(edited(loadJson(HostsFile), u"/balancer"_s, BalancerJson))
+                              << QStringList {u"nodes[0].ssh.passphrase -> jatos-demo/ssh-key"_s,
+                                     u"nodes[1].ssh.password -> jatos-demo/deploy@jatos-2"_s,
+                                     u"database.password -> jatos-demo/db-password"_s,
+                                     u"balancer.ssh.passphrase -> jatos-demo/lb-key"_s,
+                                     u"balancer.ssh.password -> jatos-demo/lb-password"_s,
+                                     u"secrets.appSecret -> jatos-demo/app-secret"_s};
     QTest::addRow("no references") << dump(
         edited(edited(edited(edited(loadJson(HostsFile), u"/secrets"_s, {}), u"/database/password"_s, {}),
                    u"/nodes/0/ssh"_s, {}),
@@ -328,6 +379,22 @@ void TestClusterProfile::validateConstructed_data()
                u"deployment.service: missing: the Compose service name"_s,
                u"database.driver: \"sqlite\" is not supported (mariadb, mysql)"_s,
                u"database.host: must not be empty"_s, u"database.schema: must not be empty"_s};
+
+    ClusterProfile balancer = valid;
+    balancer.balancer = BalancerSpec {};
+    QTest::addRow("empty balancer")
+        << balancer
+        << QStringList {u"balancer.ssh: missing: how to reach the load balancer over SSH (host, port, user, "
+                        "identity)"_s,
+               u"balancer.configFile: missing: the balancer's configuration file (its BalancerMember lines)"_s};
+    balancer.balancer = BalancerSpec {SshTarget {u"lb host"_s, 22, u"ops"_s, {}, {}, {}}, u"conf/lb.conf"_s};
+    QTest::addRow("balancer with bad host and relative file")
+        << balancer
+        << QStringList {u"balancer.ssh.host: must be a host name or address"_s,
+               u"balancer.configFile: must be an absolute path on the load balancer's host, such as "
+               "/etc/apache2/conf-enabled/balancer.conf"_s};
+    balancer.balancer = BalancerSpec {SshTarget {u"lb"_s, 22, u"ops"_s, {}, {}, {}}, u"/etc/lb.conf"_s};
+    QTest::addRow("valid balancer") << balancer << QStringList {};
 
     ClusterProfile longName = valid;
     longName.name = QString(120, u'x');

@@ -317,6 +317,29 @@ void TestProfileRejects::rejects_data()
     QTest::addRow("kubernetes without apiServer")
         << k << u"/deployment/apiServer"_s << QByteArray() << u"deployment.apiServer"_s
         << u"must be an https:// URL"_s;
+    // balancer
+    QTest::addRow("balancer as string") << h << u"/balancer"_s << R"("lb.example.org")"_ba << u"balancer"_s
+                                        << u"must be an object, not a string"_s;
+    QTest::addRow("balancer without ssh")
+        << h << u"/balancer"_s << R"({"configFile": "/etc/lb.conf"})"_ba << u"balancer.ssh"_s
+        << u"missing: how to reach the load balancer"_s;
+    QTest::addRow("balancer without configFile")
+        << h << u"/balancer"_s << R"({"ssh": {"host": "lb", "user": "ops"}})"_ba << u"balancer.configFile"_s
+        << u"missing"_s;
+    QTest::addRow("balancer with relative configFile")
+        << h << u"/balancer"_s
+        << R"({"ssh": {"host": "lb", "user": "ops"}, "configFile": "balancer.conf"})"_ba
+        << u"balancer.configFile"_s << u"must be an absolute path"_s;
+    QTest::addRow("balancer with unknown key")
+        << h << u"/balancer"_s
+        << R"({"ssh": {"host": "lb", "user": "ops"}, "configFile": "/etc/lb.conf", "url": "http://lb/"})"_ba
+        << u"balancer.url"_s << u"unknown key"_s;
+    QTest::addRow("balancer ssh without user")
+        << h << u"/balancer"_s << R"({"ssh": {"host": "lb"}, "configFile": "/etc/lb.conf"})"_ba
+        << u"balancer.ssh.user"_s << u"missing"_s;
+    QTest::addRow("balancer ssh port 0")
+        << h << u"/balancer"_s << R"({"ssh": {"host": "lb", "user": "u", "port": 0}, "configFile": "/x"})"_ba
+        << u"balancer.ssh.port"_s << u"between 1 and 65535"_s;
     QTest::addRow("kubernetes without namespace")
         << k << u"/deployment/namespace"_s << QByteArray() << u"deployment.namespace"_s << u"missing"_s;
     QTest::addRow("kubernetes without deployment name")
@@ -363,6 +386,10 @@ void TestProfileRejects::clearSecret_data()
                                   << u"nodes[1].ssh.password"_s;
     QTest::addRow("compose host password") << ComposeFile << u"/deployment/host/password"_s
                                            << R"("hunter2")"_ba << u"deployment.host.password"_s;
+    QTest::addRow("balancer ssh password")
+        << HostsFile << u"/balancer"_s
+        << R"({"ssh": {"host": "lb", "user": "ops", "password": "hunter2"}, "configFile": "/etc/lb.conf"})"_ba
+        << u"balancer.ssh.password"_s;
     QTest::addRow("kubernetes token")
         << KubernetesFile << u"/deployment/token"_s << R"("hunter2")"_ba << u"deployment.token"_s;
     QTest::addRow("override database password")

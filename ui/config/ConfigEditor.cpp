@@ -30,27 +30,19 @@
 
 ConfigEditor::ConfigEditor(
     const LoadedProfile &profile, SecretStore *secrets, QWidget *parent, ConfigSession::Options options)
-    : QDialog(parent)
+    : ConfigDialogBase(secrets, tr("What Clusterdesk does on the nodes appears here."), parent)
     , m_profile(profile)
-    , m_secrets(secrets)
     , m_session(new ConfigSession(profile, secrets, options, this))
     , m_hostKeys(new HostKeyPrompter(this))
-    , m_status(new QLabel(this))
-    , m_tabs(new QTabWidget(this))
     , m_form(new ConfigForm(this))
     , m_checks(new ConfigChecksView(this))
     , m_rawNode(new QComboBox(this))
     , m_rawFile(new QComboBox(this))
     , m_raw(new QPlainTextEdit(this))
     , m_rawEdit(new QPushButton(tr("Reveal and &Edit"), this))
-    , m_activity(new QPlainTextEdit(this))
-    , m_progress(new QProgressBar(this))
-    , m_reload(new QPushButton(tr("Re&load"), this))
-    , m_apply(new QPushButton(tr("Review and &Apply…"), this))
 {
     setWindowTitle(tr("Configuration — %1").arg(profile.profile.name));
     setAttribute(Qt::WA_DeleteOnClose, false);
-    m_status->setWordWrap(true);
 
     // Files: each node's files as text, secrets masked until "Reveal and Edit".
     auto *filesPage = new QWidget(this);
@@ -81,29 +73,12 @@ ConfigEditor::ConfigEditor(
     m_tabs->addTab(filesPage, tr("F&iles"));
     m_tabs->addTab(m_checks, tr("&Checks"));
 
-    m_activity->setReadOnly(true);
-    m_activity->setMaximumBlockCount(2000);
-    m_activity->setPlaceholderText(tr("What Clusterdesk does on the nodes appears here."));
-    m_activity->setAccessibleName(tr("Activity"));
-    m_progress->setRange(0, 0);
-    m_progress->setVisible(false);
-    m_progress->setMaximumHeight(12);
-    m_progress->setTextVisible(false);
-
-    auto *splitter = new QSplitter(Qt::Vertical, this);
-    splitter->addWidget(m_tabs);
-    splitter->addWidget(m_activity);
-    splitter->setStretchFactor(0, 4);
-    splitter->setStretchFactor(1, 1);
-
-    auto *buttons = new QDialogButtonBox(this);
-    buttons->addButton(m_reload, QDialogButtonBox::ResetRole);
-    buttons->addButton(m_apply, QDialogButtonBox::ActionRole);
+    QList<QPushButton *> extra;
     if (profile.profile.product == QLatin1String("openspecimen")) {
         auto *exportJson = new QPushButton(tr("E&xport Cluster JSON…"), this);
         exportJson->setAccessibleName(tr("Export the cluster JSON"));
         exportJson->setToolTip(tr("Save the cluster JSON for the upload under Settings → Cluster"));
-        buttons->addButton(exportJson, QDialogButtonBox::ActionRole);
+        extra.append(exportJson);
         connect(exportJson, &QPushButton::clicked, this, [this] {
             const QString path = QFileDialog::getSaveFileName(
                 this, tr("Export Cluster JSON"), QStringLiteral("cluster.json"), tr("JSON files (*.json)"));
@@ -111,18 +86,7 @@ ConfigEditor::ConfigEditor(
                 exportClusterJson(path);
         });
     }
-    buttons->addButton(QDialogButtonBox::Close)->setAccessibleName(tr("Close"));
-    m_reload->setAccessibleName(tr("Reload the configuration"));
-    m_apply->setAccessibleName(tr("Review and apply the changes"));
-    m_apply->setEnabled(false);
-    m_apply->setAutoDefault(false);
-    connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
-
-    auto *layout = new QVBoxLayout(this);
-    layout->addWidget(m_status);
-    layout->addWidget(m_progress);
-    layout->addWidget(splitter, 1);
-    layout->addWidget(buttons);
+    finishLayout(extra);
     resize(900, 720);
 
     connect(m_reload, &QPushButton::clicked, this, &ConfigEditor::reload);
@@ -140,20 +104,13 @@ ConfigEditor::ConfigEditor(
     connect(m_session, &ConfigSession::ready, this, &ConfigEditor::reload);
     connect(m_session, &ConfigSession::checksFinished, this, &ConfigEditor::showChecks);
     connect(m_session, &ConfigSession::progress, this, [this](const QString &step) {
-        m_status->setText(step);
+        setStatus(step);
         log(step);
     });
     connect(m_session, &ConfigSession::pushFinished, this, &ConfigEditor::finishPush);
 
-    Result<std::unique_ptr<AuditLog>> audit = AuditLog::open();
-    if (audit) {
-        m_ownAudit = std::move(*audit);
-        m_session->setAuditLog(m_ownAudit.get());
-        m_auditReady = true;
-    } else {
-        log(tr("The audit log cannot be opened (%1); changes are disabled until it can.")
-                .arg(audit.error().message));
-    }
+    if (AuditLog *audit = openOwnAuditLog())
+        m_session->setAuditLog(audit);
     setBusy(true, tr("Reading the keychain…"));
     m_session->open();
 }
@@ -162,33 +119,19 @@ ConfigEditor::~ConfigEditor() = default;
 
 void ConfigEditor::setAuditLog(AuditLog *log)
 {
-    m_ownAudit.reset();
     m_session->setAuditLog(log);
-    m_auditReady = log != nullptr;
-    updateApply();
+    replaceAuditLog(log);
 }
 
-void ConfigEditor::log(const QString &line)
+void ConfigEditor::busyChanged(bool busy)
 {
-    m_activity->appendPlainText(QDateTime::currentDateTime().toString(QStringLiteral("HH:mm:ss  ")) + line);
-}
-
-void ConfigEditor::setBusy(bool busy, const QString &what)
-{
-    m_busy = busy;
-    m_progress->setVisible(busy);
-    m_reload->setEnabled(!busy);
     m_form->setEnabled(!busy);
     m_checks->setRunning(busy);
-    if (!what.isEmpty())
-        m_status->setText(what);
-    updateApply();
 }
 
 void ConfigEditor::updateApply()
 {
-    const bool audited = m_auditReady;
-    m_apply->setEnabled(!m_busy && !m_snapshot.nodes.isEmpty() && audited
+    m_apply->setEnabled(!isBusy() && !m_snapshot.nodes.isEmpty() && auditReady()
         && (m_form->hasChanges() || !rawChanges().isEmpty()));
 }
 
@@ -248,7 +191,7 @@ void ConfigEditor::showChecks(const QList<ConfigCheck> &checks, const ClusterCon
                   .arg(reachable)
                   .arg(failed)
             : tr("Read %1 of %n node(s). The nodes agree.", nullptr, int(nodes.size())).arg(reachable));
-    log(m_status->text());
+    log(status());
     Q_EMIT reloaded();
 }
 
@@ -327,7 +270,7 @@ std::optional<ConfigPlan> ConfigEditor::planOrWarn(
 
 void ConfigEditor::applyChanges()
 {
-    if (m_busy)
+    if (isBusy())
         return;
     const QList<ConfigChange> changes = m_form->changes() + rawChanges();
     PlanOptions options;
@@ -374,7 +317,7 @@ void ConfigEditor::applyChanges()
 
 void ConfigEditor::rotateSecret(const QString &secretName)
 {
-    if (m_busy)
+    if (isBusy())
         return;
     const std::optional<ConfigField> field = [&]() -> std::optional<ConfigField> {
         for (const ConfigField &candidate : ConfigFields::forProduct(m_profile.profile.product)) {
@@ -411,26 +354,8 @@ void ConfigEditor::rotateSecret(const QString &secretName)
         = planOrWarn({{field->id, {}, QString::fromUtf8(fresh), std::nullopt}}, options);
     if (!plan || plan->isEmpty())
         return;
-    m_rotating = ref.name;
-    m_rotationOld = m_session->keychainSecret(secretName);
-    setBusy(true, tr("Storing the new secret in the keychain…"));
-    SecretRequest *write = m_secrets->write(ref.name, fresh);
-    connect(write, &SecretRequest::finished, this, [this, write, plan = *plan, fresh] {
-        write->deleteLater();
-        if (write->status() != SecretRequest::Status::Ok
-            || m_secrets->backend() == SecretStore::Backend::MemoryOnly) {
-            m_rotating.clear();
-            setBusy(false);
-            notice(tr("Secret Not Rotated"),
-                tr("The new secret could not be stored in the keychain, so nothing was changed: %1")
-                    .arg(write->errorString().isEmpty() ? m_secrets->unavailableReason()
-                                                        : write->errorString()),
-                true);
-            return;
-        }
-        log(tr("The keychain holds the new secret (sha256 %1)").arg(SecretText::fingerprint(fresh)));
-        startPush(plan, true, QStringLiteral("secret.rotate"));
-    });
+    storeRotatedSecret(ref.name, m_session->keychainSecret(secretName), fresh,
+        [this, plan = *plan] { startPush(plan, true, QStringLiteral("secret.rotate")); });
 }
 
 void ConfigEditor::startPush(const ConfigPlan &plan, bool restart, const QString &action)
@@ -467,24 +392,7 @@ void ConfigEditor::finishPush(const PushReport &report)
         Q_EMIT pushFinished(report);
         reload();
     };
-    if (m_rotating.isEmpty() || applied) {
-        m_rotating.clear();
-        return conclude();
-    }
-    // The nodes kept the old secret: so does the keychain.
-    const QString name = m_rotating;
-    m_rotating.clear();
-    SecretRequest *restore
-        = m_rotationOld.isEmpty() ? m_secrets->remove(name) : m_secrets->write(name, m_rotationOld);
-    connect(restore, &SecretRequest::finished, this, [this, restore, conclude] {
-        restore->deleteLater();
-        if (restore->status() == SecretRequest::Status::Ok)
-            log(tr("The keychain holds the old secret again."));
-        else
-            log(tr("The keychain still holds the new secret, which no node uses: %1")
-                    .arg(restore->errorString()));
-        conclude();
-    });
+    settleRotation(applied, conclude);
 }
 
 bool ConfigEditor::exportClusterJson(const QString &path)
@@ -503,23 +411,4 @@ bool ConfigEditor::exportClusterJson(const QString &path)
             .arg(QDir::toNativeSeparators(path)),
         false);
     return true;
-}
-
-bool ConfigEditor::ask(const QString &title, const QString &text)
-{
-    if (m_question)
-        return m_question(title, text);
-    return QMessageBox::question(
-               this, title, text, QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Cancel)
-        == QMessageBox::Yes;
-}
-
-void ConfigEditor::notice(const QString &title, const QString &text, bool problem)
-{
-    if (m_notice)
-        return m_notice(title, text, problem);
-    if (problem)
-        QMessageBox::warning(this, title, text);
-    else
-        QMessageBox::information(this, title, text);
 }

@@ -7,6 +7,8 @@
 #include "config/ConfigChecksView.h"
 #include "config/ConfigEditor.h"
 #include "config/ConfigFiles.h"
+#include "config/KeyedConfigEditor.h"
+#include "config/KeyedConfigSession.h"
 #include "core/BuildInfo.h"
 #include "dashboard/Dashboard.h"
 #include "mainwindow/EmptyStatePage.h"
@@ -165,18 +167,51 @@ void MainWindow::startConfigChecks()
 {
     delete m_checks;
     m_checks = nullptr;
-    const bool editable = m_profile && ConfigFiles::hasEditor(m_profile->profile.product)
-        && m_profile->profile.deployment.kind == DeploymentKind::Hosts && !m_profile->profile.nodes.isEmpty();
+    delete m_keyedChecks;
+    m_keyedChecks = nullptr;
+    const bool hosts = m_profile && m_profile->profile.deployment.kind == DeploymentKind::Hosts;
+    const bool known = m_profile && ConfigFiles::hasEditor(m_profile->profile.product);
+    if (known && !hosts)
+        m_keyedChecks = KeyedConfigSession::create(*m_profile, m_secrets, ConfigSession::Options {}, this);
+    const bool editable = known
+        && (hosts ? !m_profile->profile.nodes.isEmpty()
+                  : m_keyedChecks && !m_keyedChecks->entries().isEmpty());
     m_configAction->setEnabled(editable);
     m_checkAction->setEnabled(editable);
-    const bool orchestrated = m_profile && m_profile->profile.deployment.kind != DeploymentKind::Hosts;
-    m_configAction->setStatusTip(orchestrated
-            ? tr("The configuration editor works on nodes reached over SSH; for Kubernetes use "
-                 "clusterdesk-cli config")
-            : tr("Edit the nodes' configuration and secrets, all nodes at once"));
+    m_configAction->setStatusTip(editable || !m_profile
+            ? tr("Edit the cluster's configuration and secrets, all nodes at once")
+            : tr("Clusterdesk knows no settings of %1 in this deployment").arg(m_profile->profile.product));
     m_dashboard->configChecks()->setVisible(editable);
-    if (!editable)
+    if (!editable) {
+        delete m_keyedChecks;
+        m_keyedChecks = nullptr;
         return;
+    }
+    if (m_keyedChecks) {
+        connect(m_keyedChecks, &KeyedConfigSession::hostKeyUnknown, m_dashboard, &Dashboard::askHostKey);
+        connect(m_dashboard, &Dashboard::hostKeyDecided, m_keyedChecks,
+            [this](const QString &, HostKeyDecision decision) { m_keyedChecks->acceptHostKey(decision); });
+        connect(m_keyedChecks, &KeyedConfigSession::stateRead, this,
+            [this](const KeyedConfigStateResult &answer) {
+                QList<ConfigCheck> checks;
+                if (answer.result) {
+                    checks = m_keyedChecks->checks(*answer.result);
+                } else {
+                    ConfigCheck readable;
+                    readable.id = QStringLiteral("readable");
+                    readable.title = tr("Configuration readable");
+                    readable.status = ConfigCheck::Status::Fail;
+                    readable.detail = answer.result.error().message;
+                    readable.fix = tr("Check the connection and the keychain entries the profile names.");
+                    checks.append(readable);
+                }
+                m_dashboard->configChecks()->setChecks(checks);
+                m_checkAction->setEnabled(true);
+            });
+        connect(m_keyedChecks, &KeyedConfigSession::ready, this, &MainWindow::runConfigChecks);
+        m_keyedChecks->open();
+        return;
+    }
     m_checks = new ConfigSession(*m_profile, m_secrets, ConfigSession::Options {}, this);
     connect(m_checks, &ConfigSession::hostKeyUnknown, m_dashboard, &Dashboard::askHostKey);
     connect(m_dashboard, &Dashboard::hostKeyDecided, m_checks, &ConfigSession::acceptHostKey);
@@ -190,22 +225,34 @@ void MainWindow::startConfigChecks()
 
 void MainWindow::runConfigChecks()
 {
-    if (!m_checks)
+    if (!m_checks && !m_keyedChecks)
         return;
     m_checkAction->setEnabled(false);
     m_dashboard->configChecks()->setRunning(true);
-    m_checks->runChecks();
+    if (m_checks)
+        m_checks->runChecks();
+    else
+        m_keyedChecks->read();
 }
 
 void MainWindow::openConfigEditor()
 {
-    if (!m_profile)
+    if (!m_profile || !m_configAction->isEnabled())
         return;
     if (!m_editor) {
-        m_editor = new ConfigEditor(*m_profile, m_secrets, this);
+        if (m_profile->profile.deployment.kind == DeploymentKind::Hosts) {
+            auto *editor = new ConfigEditor(*m_profile, m_secrets, this);
+            // What the editor changed shows on the dashboard at once.
+            connect(editor, &ConfigEditor::pushFinished, this, &MainWindow::runConfigChecks);
+            m_editor = editor;
+        } else {
+            auto *editor = new KeyedConfigEditor(
+                KeyedConfigSession::create(*m_profile, m_secrets, ConfigSession::Options {}), m_secrets,
+                this);
+            connect(editor, &KeyedConfigEditor::pushFinished, this, &MainWindow::runConfigChecks);
+            m_editor = editor;
+        }
         m_editor->setAttribute(Qt::WA_DeleteOnClose);
-        // What the editor changed shows on the dashboard at once.
-        connect(m_editor, &ConfigEditor::pushFinished, this, &MainWindow::runConfigChecks);
     }
     m_editor->show();
     m_editor->raise();
@@ -214,7 +261,12 @@ void MainWindow::openConfigEditor()
 
 ConfigEditor *MainWindow::configEditor() const
 {
-    return m_editor;
+    return qobject_cast<ConfigEditor *>(m_editor.data());
+}
+
+KeyedConfigEditor *MainWindow::keyedConfigEditor() const
+{
+    return qobject_cast<KeyedConfigEditor *>(m_editor.data());
 }
 
 void MainWindow::openAuditLog()

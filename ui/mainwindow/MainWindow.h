@@ -11,6 +11,8 @@
 class AuditLog;
 class ConfigEditor;
 class ConfigSession;
+class KeyedConfigEditor;
+class KeyedConfigSession;
 class Dashboard;
 class EmptyStatePage;
 class QAction;
@@ -54,6 +56,8 @@ public:
     QMenu *recentMenu() const { return m_recentMenu; }
     SecretStore *secretStore() const { return m_secrets; }
     ConfigEditor *configEditor() const;
+    // Kubernetes and Compose profiles: the editor of the Secrets / ConfigMaps or the .env.
+    KeyedConfigEditor *keyedConfigEditor() const;
     QAction *configAction() const { return m_configAction; }
 
     void setWarningPresenter(WarningPresenter presenter);
@@ -96,8 +100,9 @@ private:
     QAction *m_closeAction = nullptr;
     QAction *m_configAction = nullptr;
     QAction *m_checkAction = nullptr;
-    ConfigSession *m_checks = nullptr; // the dashboard's configuration checks
-    QPointer<ConfigEditor> m_editor;
+    ConfigSession *m_checks = nullptr; // the dashboard's configuration checks (hosts)
+    KeyedConfigSession *m_keyedChecks = nullptr; // the same for Kubernetes and Compose
+    QPointer<QDialog> m_editor; // a ConfigEditor or a KeyedConfigEditor
     WarningPresenter m_warningPresenter;
 
     std::optional<LoadedProfile> m_profile;

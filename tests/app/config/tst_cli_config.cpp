@@ -53,7 +53,9 @@ private slots:
     void jatosRotationEndsWithOneFingerprint();
     void openSpecimenNamesAndClusterJson();
     void jogetJvmRoutes();
+    void jogetBalancerRoutes();
     void kubernetesSecretsAndRotation();
+    void composeEnvAndRotation();
     void noSecretInLocalFiles();
 
 private:
@@ -67,6 +69,7 @@ private:
     QString m_os;
     QString m_joget;
     QString m_k8s;
+    QString m_compose;
     QTemporaryDir m_home; // XDG data and config folders of the CLI runs
     QList<QByteArray> m_secrets; // every secret value the test has seen
 };
@@ -101,11 +104,12 @@ void TestCliConfig::initTestCase()
     m_os = qEnvironmentVariable("CLUSTERDESK_CONFIG_OS_DIR");
     m_joget = qEnvironmentVariable("CLUSTERDESK_CONFIG_JOGET_DIR");
     m_k8s = qEnvironmentVariable("CLUSTERDESK_CONFIG_K8S_DIR");
-    if (m_jatos.isEmpty() || m_os.isEmpty() || m_joget.isEmpty() || m_k8s.isEmpty())
+    m_compose = qEnvironmentVariable("CLUSTERDESK_CONFIG_COMPOSE_DIR");
+    if (m_jatos.isEmpty() || m_os.isEmpty() || m_joget.isEmpty() || m_k8s.isEmpty() || m_compose.isEmpty())
         QSKIP("needs the sandbox fixtures (run through CTest)");
     QVERIFY(m_home.isValid());
     // The sandboxes' secrets into this session's keychain, as an admin stores them.
-    for (const QString &dir : {m_jatos, m_os, m_joget, m_k8s}) {
+    for (const QString &dir : {m_jatos, m_os, m_joget, m_k8s, m_compose}) {
         for (const QByteArray &line : readFile(dir + u"/secrets.env"_s).split('\n')) {
             const qsizetype eq = line.indexOf('=');
             if (eq <= 0)
@@ -350,6 +354,58 @@ void TestCliConfig::jogetJvmRoutes()
     QCOMPARE(cli({u"config"_s, u"check"_s, u"--profile"_s, profile}).exitCode, 0);
 }
 
+// The profile names the load balancer's configuration (the sandbox writes an Apache
+// mod_proxy_balancer file from the nodes' jvmRoutes and reaches it through node 1's
+// SSH): its route= values are compared with the jvmRoutes, and a balancer that cannot
+// be read is reported, never taken as agreeing.
+void TestCliConfig::jogetBalancerRoutes()
+{
+    const QString profile = m_joget + u"/profile.json"_s;
+    const QString balancer = m_joget + u"/balancer/balancer.conf"_s;
+    const QJsonObject named = QJsonDocument::fromJson(readFile(profile)).object()[u"balancer"_s].toObject();
+    QCOMPARE(named[u"configFile"_s].toString(), balancer);
+    const QByteArray original = readFile(balancer);
+    QVERIFY(original.contains("BalancerMember \"http://"));
+    QCOMPARE(original.count("route=joget-"), 3);
+
+    const Run agreed = cli({u"config"_s, u"check"_s, u"--profile"_s, profile, u"--json"_s});
+    QCOMPARE(agreed.exitCode, 0);
+    QJsonObject routes = checkById(agreed.json(), u"jvmRoute"_s);
+    QCOMPARE(routes[u"status"_s].toString(), u"pass"_s);
+    QVERIFY2(routes[u"detail"_s].toString().contains(u"known to the balancer"_s),
+        qPrintable(routes[u"detail"_s].toString()));
+
+    // One member's route no longer matches joget-2's jvmRoute: its sessions would not stick.
+    QVERIFY(writeFile(balancer, QByteArray(original).replace("route=joget-2", "route=node02")));
+    const Run differs = cli({u"config"_s, u"check"_s, u"--profile"_s, profile, u"--json"_s});
+    QCOMPARE(differs.exitCode, 2);
+    routes = checkById(differs.json(), u"jvmRoute"_s);
+    QCOMPARE(routes[u"status"_s].toString(), u"fail"_s);
+    QCOMPARE(strings(routes[u"nodes"_s]), QStringList {u"joget-2"_s});
+    QVERIFY2(routes[u"detail"_s].toString().contains(u"joget-2's jvmRoute \"joget-2\""_s),
+        qPrintable(routes[u"detail"_s].toString()));
+    QVERIFY(!routes[u"fix"_s].toString().isEmpty());
+
+    // Gone: a warning that names the file and why, not a pass.
+    QVERIFY(QFile::remove(balancer));
+    const Run missing = cli({u"config"_s, u"check"_s, u"--profile"_s, profile, u"--json"_s});
+    QCOMPARE(missing.exitCode, 1);
+    routes = checkById(missing.json(), u"jvmRoute"_s);
+    QCOMPARE(routes[u"status"_s].toString(), u"warning"_s);
+    const QString detail = routes[u"detail"_s].toString();
+    QVERIFY2(detail.contains(balancer), qPrintable(detail));
+    QVERIFY2(detail.contains(u"does not exist"_s), qPrintable(detail));
+    QVERIFY2(detail.contains(u"127."_s), qPrintable(detail)); // the balancer's host
+    // The other checks are untouched by it.
+    for (const QJsonValue &check : missing.json()[u"checks"_s].toArray()) {
+        if (check.toObject()[u"id"_s].toString() != u"jvmRoute"_s)
+            QCOMPARE(check.toObject()[u"status"_s].toString(), u"pass"_s);
+    }
+
+    QVERIFY(writeFile(balancer, original));
+    QCOMPARE(cli({u"config"_s, u"check"_s, u"--profile"_s, profile}).exitCode, 0);
+}
+
 void TestCliConfig::kubernetesSecretsAndRotation()
 {
     const QString profile = m_k8s + u"/profile.json"_s;
@@ -378,6 +434,54 @@ void TestCliConfig::kubernetesSecretsAndRotation()
     const Run check = cli({u"config"_s, u"check"_s, u"--profile"_s, profile, u"--json"_s});
     QCOMPARE(check.exitCode, 0);
     QVERIFY(!rotated.out.contains(m_secrets.first()));
+}
+
+void TestCliConfig::composeEnvAndRotation()
+{
+    const QString profile = m_compose + u"/profile.json"_s;
+    const QString env = m_compose + u"/compose/.env"_s;
+    const Run show = cli({u"config"_s, u"show"_s, u"--profile"_s, profile, u"--json"_s});
+    QCOMPARE(show.exitCode, 0);
+    const QJsonObject values = show.json()[u"compose"_s].toObject();
+    QCOMPARE(values[u"jatos.multiNode"_s].toObject()[u"value"_s].toString(), u"true"_s);
+    QCOMPARE(values[u"jatos.secret"_s].toObject()[u"object"_s].toString(), env + u" JATOS_SECRET"_s);
+    const QString before = values[u"jatos.secret"_s].toObject()[u"value"_s].toString();
+    QCOMPARE(before.size(), 8);
+    QCOMPARE(cli({u"config"_s, u"check"_s, u"--profile"_s, profile}).exitCode, 0);
+
+    // A planted single-node switch fails the check, naming the file and the key.
+    const QByteArray original = readFile(env);
+    QVERIFY(plant(env, u"JATOS_MULTINODE="_s, u"JATOS_MULTINODE=false"_s));
+    const Run planted = cli({u"config"_s, u"check"_s, u"--profile"_s, profile, u"--json"_s});
+    QCOMPARE(planted.exitCode, 2);
+    const QJsonObject multiNode = checkById(planted.json(), u"multiNode"_s);
+    QCOMPARE(multiNode[u"status"_s].toString(), u"fail"_s);
+    QVERIFY2(multiNode[u"detail"_s].toString().contains(u"JATOS_MULTINODE"_s), planted.out.constData());
+    // Repaired through the CLI; a value Compose cannot read back is refused first.
+    const Run refused = cli({u"config"_s, u"push"_s, u"--profile"_s, profile, u"--set"_s,
+        u"jatos.db.username=o'brien"_s, u"--no-restart"_s, u"--yes"_s});
+    QCOMPARE(refused.exitCode, 1);
+    QVERIFY2(refused.err.contains("single quote") || refused.out.contains("single quote"),
+        refused.err.constData());
+    QVERIFY(readFile(env).contains("JATOS_MULTINODE=false"));
+    const Run repaired = cli({u"config"_s, u"push"_s, u"--profile"_s, profile, u"--set"_s,
+        u"jatos.multiNode=true"_s, u"--no-restart"_s, u"--yes"_s});
+    QCOMPARE(repaired.exitCode, 0);
+    QCOMPARE(readFile(env), original);
+
+    const Run rotated = cli({u"secret"_s, u"rotate"_s, u"--profile"_s, profile, u"--name"_s, u"appSecret"_s,
+        u"--yes"_s, u"--json"_s});
+    QCOMPARE(rotated.exitCode, 0);
+    const QString fingerprint = rotated.json()[u"fingerprint"_s].toString();
+    QCOMPARE(fingerprint.size(), 8);
+    QVERIFY(fingerprint != before);
+    QCOMPARE(rotated.json()[u"restarted"_s].toArray().size(), 2);
+    // The containers were recreated with the new secret, and the keychain agrees.
+    const QJsonObject nodes = effective(m_compose);
+    for (const QString &node : {u"jatos-1"_s, u"jatos-2"_s})
+        QVERIFY2(
+            nodes[node].toObject()[u"secretSha256"_s].toString().startsWith(fingerprint), qPrintable(node));
+    QCOMPARE(cli({u"config"_s, u"check"_s, u"--profile"_s, profile}).exitCode, 0);
 }
 
 void TestCliConfig::noSecretInLocalFiles()

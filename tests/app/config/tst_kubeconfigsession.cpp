@@ -74,8 +74,8 @@ private Q_SLOTS:
 
 private:
     std::unique_ptr<KubeConfigSession> openSession(SecretStore *store);
-    std::optional<KubeConfigState> readState(KubeConfigSession &session, QString *error = nullptr);
-    std::optional<PushReport> push(KubeConfigSession &session, const KubeConfigState &state,
+    std::optional<KeyedConfigState> readState(KubeConfigSession &session, QString *error = nullptr);
+    std::optional<PushReport> push(KubeConfigSession &session, const KeyedConfigState &state,
         const QList<ConfigChange> &changes, bool restart);
 
     std::optional<KubeSandbox> m_sandbox;
@@ -88,7 +88,7 @@ private:
 
 void TestKubeConfigSession::initTestCase()
 {
-    qRegisterMetaType<KubeConfigStateResult>();
+    qRegisterMetaType<KeyedConfigStateResult>();
     qRegisterMetaType<PushReport>();
     SandboxTest::recordLog();
     QLoggingCategory::setFilterRules(u"clusterdesk.*.debug=true"_s);
@@ -135,13 +135,13 @@ std::unique_ptr<KubeConfigSession> TestKubeConfigSession::openSession(SecretStor
     return session;
 }
 
-std::optional<KubeConfigState> TestKubeConfigSession::readState(KubeConfigSession &session, QString *error)
+std::optional<KeyedConfigState> TestKubeConfigSession::readState(KubeConfigSession &session, QString *error)
 {
     QSignalSpy spy(&session, &KubeConfigSession::stateRead);
     session.read();
     if (!spy.wait(30000))
         return std::nullopt;
-    const auto answer = spy.at(0).at(0).value<KubeConfigStateResult>();
+    const auto answer = spy.at(0).at(0).value<KeyedConfigStateResult>();
     if (!answer.result) {
         if (error)
             *error = answer.result.error().message;
@@ -151,7 +151,7 @@ std::optional<KubeConfigState> TestKubeConfigSession::readState(KubeConfigSessio
 }
 
 std::optional<PushReport> TestKubeConfigSession::push(KubeConfigSession &session,
-    const KubeConfigState &state, const QList<ConfigChange> &changes, bool restart)
+    const KeyedConfigState &state, const QList<ConfigChange> &changes, bool restart)
 {
     QSignalSpy spy(&session, &KubeConfigSession::pushFinished);
     session.push(state, changes, restart);
@@ -162,12 +162,13 @@ std::optional<PushReport> TestKubeConfigSession::push(KubeConfigSession &session
 
 void TestKubeConfigSession::mappableFields()
 {
-    QCOMPARE(KubeConfigSession::mappableFields(u"jatos"_s),
+    QCOMPARE(KeyedConfig::mappableFields(u"jatos"_s, KubeConfigSession::entriesFor(u"jatos"_s)),
         (QStringList {u"jatos.secret"_s, u"jatos.db.password"_s, u"jatos.db.url"_s, u"jatos.db.username"_s,
             u"jatos.multiNode"_s}));
-    QCOMPARE(KubeConfigSession::mappableFields(u"openspecimen"_s),
+    QCOMPARE(KeyedConfig::mappableFields(u"openspecimen"_s, KubeConfigSession::entriesFor(u"openspecimen"_s)),
         (QStringList {u"cluster.secret"_s, u"database.password"_s}));
-    QCOMPARE(KubeConfigSession::mappableFields(u"joget"_s), QStringList {u"workflowPassword"_s});
+    QCOMPARE(KeyedConfig::mappableFields(u"joget"_s, KubeConfigSession::entriesFor(u"joget"_s)),
+        QStringList {u"workflowPassword"_s});
 }
 
 void TestKubeConfigSession::missingToken()
@@ -191,7 +192,7 @@ void TestKubeConfigSession::readState()
     QVERIFY2(state, qPrintable(error));
     QVERIFY2(state->problems.isEmpty(), qPrintable(state->problems.join(u'\n')));
     QCOMPARE(state->values.size(), 5);
-    const KubeConfigValue *secret = state->find(u"jatos.secret"_s);
+    const KeyedConfigValue *secret = state->find(u"jatos.secret"_s);
     QVERIFY(secret);
     QVERIFY(secret->present);
     QCOMPARE(secret->entry.meaning, u"appSecret"_s);
@@ -201,9 +202,9 @@ void TestKubeConfigSession::readState()
     QCOMPARE(state->find(u"jatos.db.username"_s)->value, m_sandbox->loaded.profile.database->user);
     QVERIFY(state->find(u"jatos.db.url"_s)->value.startsWith(u"jdbc:"_s));
     QVERIFY(state->find(u"jatos.db.password"_s)->present);
-    QVERIFY(!state->resourceVersions.value(u"Secret/jatos-secret"_s).isEmpty());
-    QVERIFY(!state->resourceVersions.value(u"Secret/mysql-pass"_s).isEmpty());
-    QVERIFY(!state->resourceVersions.value(u"ConfigMap/jatos-config"_s).isEmpty());
+    QVERIFY(!state->versions.value(u"Secret/jatos-secret"_s).isEmpty());
+    QVERIFY(!state->versions.value(u"Secret/mysql-pass"_s).isEmpty());
+    QVERIFY(!state->versions.value(u"ConfigMap/jatos-config"_s).isEmpty());
 }
 
 void TestKubeConfigSession::checksPass()
@@ -212,8 +213,7 @@ void TestKubeConfigSession::checksPass()
     QVERIFY(session);
     const auto state = readState(*session);
     QVERIFY(state);
-    const QList<ConfigCheck> checks
-        = KubeConfigSession::checks(u"jatos"_s, *state, session->keychainFingerprints());
+    const QList<ConfigCheck> checks = session->checks(*state);
     QCOMPARE(checks.size(), 3);
     for (const ConfigCheck &check : checks)
         QVERIFY2(check.status == ConfigCheck::Status::Pass, qPrintable(checkText(checks)));
@@ -225,24 +225,24 @@ void TestKubeConfigSession::checksJudge()
     QVERIFY(session);
     auto state = readState(*session);
     QVERIFY(state);
-    for (KubeConfigValue &value : state->values) {
+    for (KeyedConfigValue &value : state->values) {
         if (value.fieldId == u"jatos.db.url")
             value.value = u"jdbc:h2:/tmp/db"_s;
     }
     QMap<QString, QString> keychain = session->keychainFingerprints();
     keychain.insert(u"appSecret"_s, u"00000000"_s);
-    const QList<ConfigCheck> checks = KubeConfigSession::checks(u"jatos"_s, *state, keychain);
+    const QList<ConfigCheck> checks = KeyedConfig::checks(u"jatos"_s, *state, keychain, u"Kubernetes"_s);
     QCOMPARE(checks.at(0).id, u"secret"_s);
     QCOMPARE(checks.at(0).status, ConfigCheck::Status::Warning);
     QVERIFY(!checks.at(0).fix.isEmpty());
     QCOMPARE(checks.at(1).id, u"multiNode"_s);
     QCOMPARE(checks.at(1).status, ConfigCheck::Status::Fail);
     QVERIFY(checks.at(1).fix.contains(u"jatos.db.url"_s));
-    for (KubeConfigValue &value : state->values) {
+    for (KeyedConfigValue &value : state->values) {
         if (value.fieldId == u"jatos.db.password")
             value.present = false;
     }
-    const QList<ConfigCheck> missing = KubeConfigSession::checks(u"jatos"_s, *state, {});
+    const QList<ConfigCheck> missing = KeyedConfig::checks(u"jatos"_s, *state, {}, u"Kubernetes"_s);
     QCOMPARE(missing.at(0).status, ConfigCheck::Status::Pass);
     QCOMPARE(missing.at(2).id, u"database"_s);
     QCOMPARE(missing.at(2).status, ConfigCheck::Status::Fail);
@@ -263,7 +263,7 @@ void TestKubeConfigSession::pushSameValue()
     QVERIFY(report->restarted.isEmpty()); // nothing changed: nothing restarted
     const auto after = readState(*session);
     QVERIFY(after);
-    QCOMPARE(after->resourceVersions, state->resourceVersions);
+    QCOMPARE(after->versions, state->versions);
 }
 
 void TestKubeConfigSession::pushInvalid()
@@ -296,7 +296,7 @@ void TestKubeConfigSession::pushInvalid()
 
     const auto after = readState(*session);
     QVERIFY(after);
-    QCOMPARE(after->resourceVersions, state->resourceVersions);
+    QCOMPARE(after->versions, state->versions);
     QCOMPARE(after->find(u"jatos.multiNode"_s)->value, u"true"_s);
 }
 
@@ -342,10 +342,10 @@ void TestKubeConfigSession::pushNewSecretWithRestart()
     const auto after = readState(*session);
     QVERIFY(after);
     QCOMPARE(after->find(u"jatos.secret"_s)->value, SecretText::fingerprint(m_newSecret));
-    QVERIFY(after->resourceVersions.value(u"Secret/jatos-secret"_s)
-        != state->resourceVersions.value(u"Secret/jatos-secret"_s));
-    QCOMPARE(after->resourceVersions.value(u"ConfigMap/jatos-config"_s),
-        state->resourceVersions.value(u"ConfigMap/jatos-config"_s));
+    QVERIFY(
+        after->versions.value(u"Secret/jatos-secret"_s) != state->versions.value(u"Secret/jatos-secret"_s));
+    QCOMPARE(after->versions.value(u"ConfigMap/jatos-config"_s),
+        state->versions.value(u"ConfigMap/jatos-config"_s));
 }
 
 void TestKubeConfigSession::pushStaleState()

@@ -598,6 +598,18 @@ void TestConfigChecks::failures_data()
                    inputs.balancer = members({u"joget-2"_s, u"joget-3"_s});
                }))
         << u"jvmRoute"_s << Status::Fail << QStringList {u"joget-1"_s, u"joget-2"_s} << u"is used by"_s;
+    // A balancer the profile names but that could not be read has not agreed.
+    QTest::newRow("jvmRoute: balancer unreadable warns")
+        << joget << inputsWith([](ConfigCheckInputs &inputs) {
+               inputs.balancerProblem = u"cannot read /etc/lb.conf on the load balancer lb: no such file"_s;
+           })
+        << u"jvmRoute"_s << Status::Warning << QStringList {}
+        << u"not compared with the balancer: cannot read /etc/lb.conf"_s;
+    QTest::newRow("jvmRoute: duplicate and balancer unreadable")
+        << joget
+        << both(edit(u"joget-2"_s, Role::TomcatServerXml, "jvmRoute=\"joget-2\"", "jvmRoute=\"joget-1\""),
+               inputsWith([](ConfigCheckInputs &inputs) { inputs.balancerProblem = u"lb: timed out"_s; }))
+        << u"jvmRoute"_s << Status::Fail << QStringList {u"joget-1"_s, u"joget-2"_s} << u"lb: timed out"_s;
 }
 
 void TestConfigChecks::failures()

@@ -120,6 +120,7 @@ def up(args):
             httponly.start(state, args.latency_ms)
         else:
             _up_cluster(state, args)
+        write_balancer(state)
         path = profile.write(state)
         emulation.amend_profile(state, path)
         ok, out = profile.validate(path, getattr(args, "cli", None))
@@ -227,6 +228,19 @@ def _up_cluster(state, args):
     # 4. secrets and profile
     state["secrets"] = keychain.store_all(top, secret_values)
     state["keychainNames"] = sorted(secret_values) if state["secrets"] == "keychain" else []
+
+
+def write_balancer(state):
+    """DIR/balancer/balancer.conf: the load balancer's configuration, one BalancerMember
+    per node (see configs.balancer_conf). The profile names it with the first node's SSH
+    target, as if that host ran the balancer too."""
+    folder = os.path.join(state["dir"], "balancer")
+    os.makedirs(folder, exist_ok=True)
+    path = os.path.join(folder, "balancer.conf")
+    p = product(state["product"])
+    write_atomic(path, configs.balancer_conf(state["product"], state["nodes"], p.base_path))
+    state["balancer"] = {"configFile": path}
+    return path
 
 
 def _fail_point(name):

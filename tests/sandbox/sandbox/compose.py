@@ -12,7 +12,7 @@ namespaces, and maps the service's containers 1:1 to the sandbox nodes
     docker compose version
 
 Containers take their environment from the project's .env file (JATOS_SECRET,
-JATOS_DB_URL, JATOS_DB_USERNAME, JATOS_DB_PASSWORD for JATOS; compose.yaml's
+JATOS_DB_URL, JATOS_DB_USERNAME, JATOS_DB_PASSWORD, JATOS_MULTINODE for JATOS; compose.yaml's
 `environment:` passes them through) when they are created: `up -d` recreates the
 containers whose environment changed, start / stop / restart keep it, as Compose does.
 
@@ -60,7 +60,7 @@ sys.exit(r["rc"])
 COMPOSE_VERSION = "v2.24.6"
 
 
-ENV_KEYS = {"jatos": ("JATOS_SECRET", "JATOS_DB_URL", "JATOS_DB_USERNAME", "JATOS_DB_PASSWORD")}
+ENV_KEYS = {"jatos": ("JATOS_SECRET", "JATOS_DB_URL", "JATOS_DB_USERNAME", "JATOS_DB_PASSWORD", "JATOS_MULTINODE")}
 
 
 def read_dotenv(path):
@@ -97,7 +97,7 @@ def write_env_file(project_dir, pid, db, app_secret):
         return
     from .configs import jdbc_url
     values = {"JATOS_SECRET": app_secret, "JATOS_DB_URL": jdbc_url(db), "JATOS_DB_USERNAME": db["user"],
-              "JATOS_DB_PASSWORD": db["password"]}
+              "JATOS_DB_PASSWORD": db["password"], "JATOS_MULTINODE": "true"}
     write_atomic(os.path.join(project_dir, ".env"),
                  "# environment of the jatos containers (clusterdesk-sandbox): `docker compose up -d` applies "
                  "changes\n" + "".join("%s=%s\n" % (k, values[k]) for k in ENV_KEYS["jatos"]), mode=0o600)

@@ -34,6 +34,9 @@ def build(state):
         "deployment": {"kind": "hosts", "knownHosts": "known_hosts"},
         "nodes": nodes,
     }
+    # The balancer's configuration is read over SSH: only where the nodes have SSH.
+    if not httponly and state.get("balancer"):
+        prof["balancer"] = {"ssh": dict(nodes[0]["ssh"]), "configFile": state["balancer"]["configFile"]}
     overrides = {"startup": {"warmupSeconds": max(10, int(state.get("warmup", 0)) + 30)}}
     if not httponly:
         prof["database"] = {"driver": "mariadb", "host": "127.0.0.1", "port": state["db"]["port"],

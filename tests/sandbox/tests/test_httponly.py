@@ -10,7 +10,7 @@ import unittest
 
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from support import SANDBOX, Sandbox, SandboxTestCase, http_get, listening, processes_naming, run  # noqa: E402
+from support import SANDBOX, Sandbox, SandboxTestCase, http_get, listening, processes_naming, read, run  # noqa: E402
 
 NODES = 1000
 
@@ -38,6 +38,12 @@ class HttpOnly(SandboxTestCase):
             self.assertEqual(len(prof["nodes"]), NODES)
             self.assertEqual(prof["nodes"][-1], {"name": "jatos-%d" % NODES, "url": "http://127.0.4.238:9000/"})
             self.assertNotIn("database", prof)
+            # The balancer file is written (one member per node), but without SSH there is
+            # no way to read it, so the profile does not name it.
+            self.assertNotIn("balancer", prof)
+            balancer = read(os.path.join(sb.dir, "balancer", "balancer.conf"))
+            self.assertEqual(balancer.count("BalancerMember "), NODES)
+            self.assertIn('BalancerMember "http://%s:9000" route=jatos-%d\n' % (nodes[-1]["address"], NODES), balancer)
             self.assertEqual(run([SANDBOX, "status", "--dir", sb.dir]).returncode, 0)
             run([SANDBOX, "down", "--dir", sb.dir])
             self.assertEqual(processes_naming(sb.dir), [])

@@ -14,6 +14,7 @@ import stat
 import sys
 import tempfile
 import unittest
+import xml.etree.ElementTree as ET
 
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -46,6 +47,7 @@ class Lifecycle(SandboxTestCase):
             self.assertEqual(node["ssh"], {"host": "127.0.1.%d" % k, "port": 2222, "user": sb.state["sshUser"],
                                            "identity": "ssh/id_ed25519"})
             self.assertTrue(os.path.isdir(node["installDir"]))
+        self.check_balancer(sb, product)
         text = json.dumps(prof)
         for secret in re.findall(r"(?:password|secret)\s*=\s*\"?([A-Za-z0-9_\-]{32,})", self.config_text(sb)):
             self.assertNotIn(secret, text, "a secret value leaked into the profile")
@@ -56,6 +58,36 @@ class Lifecycle(SandboxTestCase):
             self.assertIn("valid", r.stdout + r.stderr)
         else:
             print("note: clusterdesk-cli not built; profile validation skipped", file=sys.stderr)
+
+    def check_balancer(self, sb, product):
+        """The profile's balancer: node 1's SSH target and an Apache mod_proxy_balancer file
+        with one BalancerMember per node whose route= is that node's Tomcat jvmRoute (JATOS:
+        its name), readable over that SSH target."""
+        prof = sb.profile
+        path = os.path.join(sb.dir, "balancer", "balancer.conf")
+        self.assertEqual(prof["balancer"], {"ssh": prof["nodes"][0]["ssh"], "configFile": path})
+        text = read(path)
+        self.assertIn('<Proxy "balancer://cluster">', text)
+        self.assertIn("</Proxy>", text)
+        members = re.findall(r'(?m)^\s*BalancerMember\s+"(http://[^"]+)"\s+route=(\S+)\s*$', text)
+        routes = []
+        for k, n in enumerate(sb.state["nodes"], 1):
+            if product == "jatos":
+                routes.append(n["name"])
+                continue
+            xml = os.path.join(sb.install_dir(k), "apache-tomcat" if product == "joget" else "", "conf",
+                               "server.xml")
+            route = ET.parse(xml).getroot().find("./Service/Engine").get("jvmRoute")
+            self.assertTrue(route)
+            routes.append(route)
+        self.assertEqual(members, [("http://%s:%d" % (n["address"], n["port"]), route)
+                                   for n, route in zip(sb.state["nodes"], routes)])
+        # Clusterdesk reads it over SSH with the profile's target (node 1's sshd here); a
+        # throwaway known_hosts, since some tests check that the sandbox's stays empty.
+        args = [("UserKnownHostsFile=/dev/null" if a.startswith("UserKnownHostsFile=") else a)
+                for a in sb.ssh_args(1, strict="no")]
+        r = run(args + ["cat %s" % path], check=False, timeout=60)
+        self.assertEqual((r.returncode, r.stdout), (0, text), r.stderr)
 
     def config_text(self, sb):
         out = []

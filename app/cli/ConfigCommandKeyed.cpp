@@ -1,10 +1,11 @@
-// ConfigCommand on a Kubernetes deployment: show, check, push and rotate act on the
-// product's Secrets and ConfigMaps through KubeConfigSession.
+// ConfigCommand on a Kubernetes or Compose deployment: show, check, push and rotate act
+// on the product's Secrets and ConfigMaps, or the project's .env, through a
+// KeyedConfigSession.
 #include "ConfigCommand.h"
 #include "audit/AuditLog.h"
 #include "config/ConfigFields.h"
 #include "config/ConfigSession.h"
-#include "config/KubeConfigSession.h"
+#include "config/KeyedConfigSession.h"
 #include "config/SecretText.h"
 #include "secrets/SecretStore.h"
 #include "secrets/SecretTools.h"
@@ -13,38 +14,45 @@
 #include <QJsonObject>
 #include <QTextStream>
 
-void ConfigCommand::runKubernetes(const LoadedProfile &loaded)
+void ConfigCommand::runKeyed(const LoadedProfile &loaded, const ConfigSession::Options &options)
 {
-    m_kube = new KubeConfigSession(loaded, m_secrets, KubeConfigSession::Options {}, this);
+    m_keyed = KeyedConfigSession::create(loaded, m_secrets, options, this);
+    connect(m_keyed, &KeyedConfigSession::hostKeyUnknown, this,
+        [this](const QString &host, const HostKeyInfo &info) {
+            m_err << tr("%1: unknown SSH host key %2 %3; refused (pass --accept-new-host-keys to save it)")
+                         .arg(host, info.keyType, info.fingerprint)
+                  << '\n';
+            m_keyed->acceptHostKey(HostKeyDecision::Cancel);
+        });
     if (m_audit)
-        m_kube->setAuditLog(m_audit.get());
-    connect(m_kube, &KubeConfigSession::ready, m_kube, &KubeConfigSession::read);
-    connect(m_kube, &KubeConfigSession::stateRead, this, [this](const KubeConfigStateResult &state) {
+        m_keyed->setAuditLog(m_audit.get());
+    connect(m_keyed, &KeyedConfigSession::ready, m_keyed, &KeyedConfigSession::read);
+    connect(m_keyed, &KeyedConfigSession::stateRead, this, [this](const KeyedConfigStateResult &state) {
         if (!state.result)
             return fail(state.result.error().message);
-        kubeStateRead(*state.result);
+        keyedStateRead(*state.result);
     });
-    connect(m_kube, &KubeConfigSession::pushFinished, this, &ConfigCommand::pushed);
-    connect(m_kube, &KubeConfigSession::progress, this, [this](const QString &step) {
+    connect(m_keyed, &KeyedConfigSession::pushFinished, this, &ConfigCommand::pushed);
+    connect(m_keyed, &KeyedConfigSession::progress, this, [this](const QString &step) {
         if (!m_json) {
             m_err << step << "\n";
             m_err.flush();
         }
     });
-    m_kube->open();
+    m_keyed->open();
 }
 
-void ConfigCommand::kubeStateRead(const KubeConfigState &state)
+void ConfigCommand::keyedStateRead(const KeyedConfigState &state)
 {
-    const QString product = m_kube->profile().profile.product;
+    const QString product = m_keyed->profile().profile.product;
+    const bool compose = m_keyed->profile().profile.deployment.kind == DeploymentKind::Compose;
     if (m_mode == Mode::Show) {
         QJsonObject values;
-        for (const KubeConfigValue &value : state.values) {
-            const QString where = KubeConfigObjects::kindName(value.entry.kind) + QLatin1Char('/')
-                + value.entry.object + QLatin1Char(' ') + value.entry.key;
-            const QString shown = !value.present               ? tr("(not set)")
-                : value.entry.kind == KubeObject::Kind::Secret ? tr("sha256 %1").arg(value.value)
-                                                               : value.value;
+        for (const KeyedConfigValue &value : state.values) {
+            const QString where = value.entry.container + QLatin1Char(' ') + value.entry.key;
+            const QString shown = !value.present ? tr("(not set)")
+                : value.entry.secret             ? tr("sha256 %1").arg(value.value)
+                                                 : value.value;
             if (m_json)
                 values.insert(value.fieldId,
                     QJsonObject {{QStringLiteral("object"), where},
@@ -57,26 +65,27 @@ void ConfigCommand::kubeStateRead(const KubeConfigState &state)
             m_out << "  ! " << problem << '\n';
         if (m_json)
             m_out << QJsonDocument(
-                QJsonObject {{QStringLiteral("product"), product}, {QStringLiteral("kubernetes"), values}})
+                QJsonObject {{QStringLiteral("product"), product},
+                    {compose ? QStringLiteral("compose") : QStringLiteral("kubernetes"), values}})
                          .toJson(QJsonDocument::Indented);
         return done(0);
     }
     if (m_mode == Mode::Check)
-        return printChecks(KubeConfigSession::checks(product, state, m_kube->keychainFingerprints()));
+        return printChecks(m_keyed->checks(state));
 
     QList<ConfigChange> changes = m_changes;
     if (m_pushSecrets) {
         for (const ConfigField &field : ConfigFields::forProduct(product)) {
             if (field.kind != ConfigField::Kind::Secret || !state.find(field.id))
                 continue;
-            const QByteArray value = m_kube->keychainSecret(field.secretName);
+            const QByteArray value = m_keyed->keychainSecret(field.secretName);
             if (value.isEmpty())
                 return fail(tr("%1: the keychain holds no value for %2").arg(field.id, field.secretName));
             changes.append({field.id, {}, QString::fromUtf8(value), std::nullopt});
         }
     }
     if (m_mode == Mode::Rotate) {
-        const SecretRef ref = m_kube->secretRef(m_rotateName);
+        const SecretRef ref = m_keyed->secretRef(m_rotateName);
         if (ref.isNull())
             return fail(tr("the profile names no keychain entry for %1 (add it under \"secrets\")")
                             .arg(m_rotateName));
@@ -86,12 +95,12 @@ void ConfigCommand::kubeStateRead(const KubeConfigState &state)
                 fieldId = field.id;
         }
         int rule = 0;
-        for (const SecretRule &secretRule : m_kube->profile().preset.secretRules) {
+        for (const SecretRule &secretRule : m_keyed->profile().preset.secretRules) {
             if (secretRule.name == m_rotateName)
                 rule = secretRule.minLength;
         }
         m_newSecret = SecretTools::generate(std::max(48, SecretTools::minimumLength(rule)));
-        m_oldSecret = m_kube->keychainSecret(m_rotateName);
+        m_oldSecret = m_keyed->keychainSecret(m_rotateName);
         m_rotateRef = ref.name;
         if (m_audit)
             m_audit->addForbiddenValue(m_newSecret);
@@ -106,9 +115,7 @@ void ConfigCommand::kubeStateRead(const KubeConfigState &state)
                   << '\n';
         }
         if (m_restart || m_mode == Mode::Rotate)
-            m_out << tr(
-                "Then the Deployment is scaled to 0 and back, so every pod starts with the new values.")
-                  << '\n';
+            m_out << m_keyed->restartText() << '\n';
         m_out.flush();
     }
     if (m_dryRun)
@@ -123,7 +130,7 @@ void ConfigCommand::kubeStateRead(const KubeConfigState &state)
         }
     }
     const auto startPush = [this, state, changes] {
-        m_kube->push(state, changes, m_restart || m_mode == Mode::Rotate,
+        m_keyed->push(state, changes, m_restart || m_mode == Mode::Rotate,
             m_mode == Mode::Rotate ? QStringLiteral("secret.rotate") : QStringLiteral("config.push"));
     };
     if (m_mode != Mode::Rotate)
