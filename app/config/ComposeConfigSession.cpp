@@ -166,6 +166,7 @@ void ComposeConfigSession::read()
                 Q_EMIT stateRead(KeyedConfigStateResult {failure(document.error().message)});
                 return;
             }
+            state.text = file->content;
             if (file->exists)
                 state.versions.insert(envPath(), sha256Hex(file->content));
             else
@@ -191,6 +192,18 @@ void ComposeConfigSession::read()
 
 // --- pushing ------------------------------------------------------------------------
 
+// The secret values a .env text holds, for masking.
+QList<QByteArray> ComposeConfigSession::secretsIn(const DotEnvDocument &document) const
+{
+    QList<QByteArray> out;
+    for (const KeyedConfigEntry &entry : entries()) {
+        if (const std::optional<QString> value = document.value(entry.key);
+            entry.secret && value && !value->isEmpty())
+            out.append(value->toUtf8());
+    }
+    return out;
+}
+
 void ComposeConfigSession::push(const KeyedConfigState &state, const QList<ConfigChange> &changes,
     bool restart, const QString &auditAction)
 {
@@ -198,23 +211,82 @@ void ComposeConfigSession::push(const KeyedConfigState &state, const QList<Confi
         return refuseSecondPush();
     m_push = std::make_unique<Push>();
     Push &push = *m_push;
+    const Result<QList<KeyedConfigEdit>> edits = KeyedConfig::plan(
+        m_profile.profile.product, entries(), changes, secretMinLengths(), storeName(), &push.secrets);
+    if (!edits)
+        return beginPush(state, restart, auditAction, edits.error().message, {});
+    for (const KeyedConfigEdit &edit : *edits) {
+        if (const Result<void> writable = DotEnvDocument::check(edit.entry.key, edit.value); !writable)
+            return beginPush(
+                state, restart, auditAction, tr("%1: %2").arg(edit.field.id, writable.error().message), {});
+    }
+    beginPush(
+        state, restart, auditAction, {}, [this, edits = *edits](DotEnvDocument &document) -> Result<void> {
+            Push &editing = *m_push;
+            for (const KeyedConfigEdit &edit : edits) {
+                const std::optional<QString> old = document.value(edit.entry.key);
+                if (old == edit.value && !document.isInterpolated(edit.entry.key)) {
+                    editing.summary.append(tr("%1: unchanged").arg(edit.field.id));
+                    continue;
+                }
+                const auto shown = [&edit](const QString &value) {
+                    return edit.entry.secret ? tr("sha256 %1").arg(SecretText::fingerprint(value.toUtf8()))
+                                             : value;
+                };
+                editing.summary.append(tr("%1 (%2): %3 → %4")
+                                           .arg(edit.field.id, edit.entry.key,
+                                               old ? shown(*old) : tr("(absent)"), shown(edit.value)));
+                if (Result<void> set = document.setValue(edit.entry.key, edit.value); !set)
+                    return set;
+            }
+            return {};
+        });
+}
+
+void ComposeConfigSession::pushText(
+    const KeyedConfigState &state, const QByteArray &text, bool restart, const QString &auditAction)
+{
+    if (m_push)
+        return refuseSecondPush();
+    m_push = std::make_unique<Push>();
+    // Parsed before anything leaves the machine: errors name the line.
+    Result<DotEnvDocument> parsed = DotEnvDocument::parse(text, tr("the new text of %1").arg(envPath()));
+    if (!parsed)
+        return beginPush(state, restart, auditAction, parsed.error().message, {});
+    m_push->secrets.append(secretsIn(*parsed));
+    beginPush(state, restart, auditAction, {},
+        [this, replacement = *parsed](DotEnvDocument &document) -> Result<void> {
+            Push &editing = *m_push;
+            for (const KeyedConfigEntry &entry : entries()) {
+                const std::optional<QString> old = document.value(entry.key);
+                const std::optional<QString> now = replacement.value(entry.key);
+                if (old == now)
+                    continue;
+                const auto shown = [&entry](const std::optional<QString> &value) {
+                    return !value      ? tr("(absent)")
+                        : entry.secret ? tr("sha256 %1").arg(SecretText::fingerprint(value->toUtf8()))
+                                       : *value;
+                };
+                editing.summary.append(tr("%1: %2 → %3").arg(entry.key, shown(old), shown(now)));
+            }
+            editing.summary.append(tr("the whole file replaced"));
+            document = replacement;
+            return {};
+        });
+}
+
+void ComposeConfigSession::beginPush(const KeyedConfigState &state, bool restart, const QString &auditAction,
+    const QString &refused, std::function<Result<void>(DotEnvDocument &document)> edit)
+{
+    Push &push = *m_push;
     push.auditAction = auditAction;
     push.restart = restart;
     push.backupSuffix
         = u".clusterdesk-%1.bak"_s.arg(QDateTime::currentDateTimeUtc().toString(u"yyyyMMdd'T'HHmmss'Z'"_s));
     const auto finishSoon = [this] { QTimer::singleShot(0, this, [this] { pushDone(); }); };
-
-    const Result<QList<KeyedConfigEdit>> edits = KeyedConfig::plan(
-        m_profile.profile.product, entries(), changes, secretMinLengths(), storeName(), &push.secrets);
-    if (!edits) {
-        push.report.error = edits.error().message;
+    if (!refused.isEmpty()) {
+        push.report.error = refused;
         return finishSoon();
-    }
-    for (const KeyedConfigEdit &edit : *edits) {
-        if (const Result<void> writable = DotEnvDocument::check(edit.entry.key, edit.value); !writable) {
-            push.report.error = tr("%1: %2").arg(edit.field.id, writable.error().message);
-            return finishSoon();
-        }
     }
     if (const Result<void> link = ensureLink(); !link) {
         push.report.error = link.error().message;
@@ -222,16 +294,12 @@ void ComposeConfigSession::push(const KeyedConfigState &state, const QList<Confi
     }
     const QString expected = state.versions.value(envPath());
     if (expected.isEmpty()) {
+        QStringList keys;
+        for (const KeyedConfigEntry &entry : entries())
+            keys.append(entry.key);
         push.report.error = tr("%1 was not read (or does not exist on %2): read the configuration first; "
                                "create the file with the keys %3 if it is missing.")
-                                .arg(envPath(), hostName(),
-                                    QStringList([&] {
-                                        QStringList keys;
-                                        for (const KeyedConfigEntry &entry : entries())
-                                            keys.append(entry.key);
-                                        return keys;
-                                    }())
-                                        .join(u", "_s));
+                                .arg(envPath(), hostName(), keys.join(u", "_s));
         return finishSoon();
     }
 
@@ -242,7 +310,7 @@ void ComposeConfigSession::push(const KeyedConfigState &state, const QList<Confi
     op.path = envPath();
     m_link->file(
         op,
-        [this, expected, edits = *edits](const Result<RemoteFileResult> &file) {
+        [this, expected, edit = std::move(edit)](const Result<RemoteFileResult> &file) {
             Push &reading = *m_push;
             if (!file) {
                 reading.report.error = file.error().message;
@@ -261,30 +329,14 @@ void ComposeConfigSession::push(const KeyedConfigState &state, const QList<Confi
                 return pushDone();
             }
             reading.before = file->content;
-            for (const KeyedConfigEdit &edit : edits) {
-                const std::optional<QString> old = document->value(edit.entry.key);
-                const bool wasLiteral = !document->isInterpolated(edit.entry.key);
-                if (edit.entry.secret && old)
-                    reading.secrets.append(old->toUtf8());
-                if (old == edit.value && wasLiteral) {
-                    reading.summary.append(tr("%1: unchanged").arg(edit.field.id));
-                    continue;
-                }
-                const auto shown = [&edit](const QString &value) {
-                    return edit.entry.secret ? tr("sha256 %1").arg(SecretText::fingerprint(value.toUtf8()))
-                                             : value;
-                };
-                reading.summary.append(tr("%1 (%2): %3 → %4")
-                                           .arg(edit.field.id, edit.entry.key,
-                                               old ? shown(*old) : tr("(absent)"), shown(edit.value)));
-                if (const Result<void> set = document->setValue(edit.entry.key, edit.value); !set) {
-                    reading.report.error = set.error().message;
-                    return pushDone();
-                }
-            }
+            reading.secrets.append(secretsIn(*document));
             if (m_audit) {
                 for (const QByteArray &secret : std::as_const(reading.secrets))
                     m_audit->addForbiddenValue(secret);
+            }
+            if (Result<void> edited = edit(*document); !edited) {
+                reading.report.error = edited.error().message;
+                return pushDone();
             }
             reading.after = document->toBytes();
             if (reading.after == reading.before) {

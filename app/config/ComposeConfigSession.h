@@ -6,9 +6,11 @@
 #include <QDeadlineTimer>
 
 #include <chrono>
+#include <functional>
 #include <memory>
 
 class ComposeProbe;
+class DotEnvDocument;
 struct ComposeStatus;
 
 // Reads, checks and changes a product's configuration where a Docker Compose
@@ -50,6 +52,12 @@ public:
     QList<KeyedConfigEntry> entries() const override;
     void acceptHostKey(HostKeyDecision decision) override;
 
+    // Replaces the whole .env with `text` (the editor's raw view): parsed first, then
+    // written as push() writes, guarded by the state's version. Secrets in it are
+    // masked in every report.
+    void pushText(const KeyedConfigState &state, const QByteArray &text, bool restart,
+        const QString &auditAction = QStringLiteral("config.push"));
+
     // The .env keys of a product's Compose deployment (JATOS only, as its images take
     // their configuration from the environment).
     static QList<KeyedConfigEntry> entriesFor(const QString &product, const QString &envPath);
@@ -60,6 +68,11 @@ private:
     struct Push;
 
     Result<void> ensureLink();
+    QList<QByteArray> secretsIn(const DotEnvDocument &document) const;
+    // Re-reads the file, refuses it when it changed since `state`, lets `edit` change
+    // it and writes the result; with `refused` set, only reports that.
+    void beginPush(const KeyedConfigState &state, bool restart, const QString &auditAction,
+        const QString &refused, std::function<Result<void>(DotEnvDocument &document)> edit);
     QString hostName() const;
     QString composeCommand(const QString &arguments) const;
     void pushWrite();

@@ -41,6 +41,9 @@ struct KeyedConfigState
     QList<KeyedConfigValue> values;
     QMap<QString, QString> versions; // container -> version
     QStringList problems;
+    // A store that is one text file (Compose's .env): the text as read, secrets and all.
+    // Shown masked; never logged or written anywhere but back to its place.
+    QByteArray text;
 
     const KeyedConfigValue *find(const QString &fieldId) const;
 };

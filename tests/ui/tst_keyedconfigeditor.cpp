@@ -14,6 +14,7 @@
 #include <QComboBox>
 #include <QFile>
 #include <QLineEdit>
+#include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QTest>
@@ -42,6 +43,7 @@ private slots:
     void formShowsWhatTheStoreHolds();
     void editIsReviewedAndWritten();
     void badInputChangesNothing();
+    void rawViewMasksAndReplacesTheFile();
     void rotationWithoutKeychainChangesNothing();
 
 private:
@@ -175,6 +177,58 @@ void TestKeyedConfigEditor::badInputChangesNothing()
     QVERIFY(m_reviews.isEmpty()); // refused before the review
     QCOMPARE(m_notices.size(), 1);
     QVERIFY2(m_notices.first().contains(u"jatos.db.url"_s), qPrintable(m_notices.first()));
+    QCOMPARE(readFile(envPath()), before);
+}
+
+void TestKeyedConfigEditor::rawViewMasksAndReplacesTheFile()
+{
+    const QByteArray before = readFile(envPath());
+    QByteArray secret;
+    for (const QByteArray &line : before.split('\n')) {
+        if (line.startsWith("JATOS_SECRET="))
+            secret = line.mid(13);
+    }
+    QVERIFY(secret.size() >= 15);
+    QPlainTextEdit *raw = m_editor->rawView();
+    QVERIFY(raw);
+    // Masked until revealed.
+    QVERIFY(raw->toPlainText().contains(u"JATOS_SECRET="_s));
+    QVERIFY(!raw->toPlainText().contains(QString::fromUtf8(secret)));
+    QVERIFY(raw->isReadOnly());
+    m_editor->rawEditButton()->setChecked(true);
+    QCOMPARE(raw->toPlainText().toUtf8(), before);
+    QVERIFY(!raw->isReadOnly());
+
+    // Text that does not parse is refused here, with the line.
+    raw->setPlainText(QString::fromUtf8(before) + u"BROKEN='unclosed\n"_s);
+    m_accept = true;
+    m_editor->applyButton()->click();
+    QVERIFY(m_reviews.isEmpty());
+    QCOMPARE(m_notices.size(), 1);
+    QVERIFY2(m_notices.first().contains(u"no closing single quote"_s), qPrintable(m_notices.first()));
+    QCOMPARE(readFile(envPath()), before);
+
+    // A note added by hand: reviewed as a diff with the secret masked, then written whole.
+    const QByteArray edited = before + "# maintained by the IT team\n";
+    raw->setPlainText(QString::fromUtf8(edited));
+    QSignalSpy finished(m_editor, &KeyedConfigEditor::pushFinished);
+    QSignalSpy reloaded(m_editor, &KeyedConfigEditor::reloaded);
+    m_editor->applyButton()->click();
+    QCOMPARE(m_reviews.size(), 1);
+    QVERIFY2(m_reviews.first().contains(u"+# maintained by the IT team"_s), qPrintable(m_reviews.first()));
+    QVERIFY(!m_reviews.first().contains(QString::fromUtf8(secret)));
+    QVERIFY(finished.wait(60000));
+    QCOMPARE(finished.at(0).at(0).value<PushReport>().outcome, PushReport::Outcome::Applied);
+    QVERIFY(reloaded.wait(60000));
+    QCOMPARE(readFile(envPath()), edited);
+    QVERIFY(!m_editor->rawEditButton()->isChecked()); // masked again after the reload
+
+    // And back.
+    m_editor->rawEditButton()->setChecked(true);
+    raw->setPlainText(QString::fromUtf8(before));
+    m_editor->applyButton()->click();
+    QVERIFY(finished.wait(60000));
+    QVERIFY(reloaded.wait(60000));
     QCOMPARE(readFile(envPath()), before);
 }
 

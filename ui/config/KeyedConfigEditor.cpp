@@ -2,9 +2,12 @@
 
 #include "ConfigChecksView.h"
 #include "audit/AuditLog.h"
+#include "config/ComposeConfigSession.h"
 #include "config/ConfigFields.h"
 #include "config/SecretText.h"
+#include "config/TextDiff.h"
 #include "dashboard/HostKeyPrompter.h"
+#include "formats/DotEnvDocument.h"
 #include "secrets/SecretStore.h"
 #include "secrets/SecretTools.h"
 #include "widgets/SecretField.h"
@@ -13,6 +16,7 @@
 #include <QComboBox>
 #include <QDateTime>
 #include <QDialogButtonBox>
+#include <QFontDatabase>
 #include <QFormLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
@@ -62,6 +66,28 @@ KeyedConfigEditor::KeyedConfigEditor(KeyedConfigSession *session, SecretStore *s
     scroll->setFrameShape(QFrame::NoFrame);
 
     m_tabs->addTab(scroll, tr("&Settings"));
+    if (qobject_cast<ComposeConfigSession *>(m_session)) {
+        // The .env as a whole: masked until revealed, then editable as text.
+        auto *filePage = new QWidget(this);
+        m_raw = new QPlainTextEdit(filePage);
+        m_rawEdit = new QPushButton(tr("Reveal and &Edit"), filePage);
+        m_rawEdit->setCheckable(true);
+        m_rawEdit->setAccessibleName(tr("Reveal and edit the file"));
+        m_rawEdit->setToolTip(tr("Show the file as it is, secrets included, and edit it"));
+        m_raw->setReadOnly(true);
+        m_raw->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+        m_raw->setLineWrapMode(QPlainTextEdit::NoWrap);
+        m_raw->setAccessibleName(tr("File text"));
+        auto *top = new QHBoxLayout;
+        top->addWidget(new QLabel(qobject_cast<ComposeConfigSession *>(m_session)->envPath(), filePage), 1);
+        top->addWidget(m_rawEdit);
+        auto *fileLayout = new QVBoxLayout(filePage);
+        fileLayout->addLayout(top);
+        fileLayout->addWidget(m_raw, 1);
+        m_tabs->addTab(filePage, tr("F&ile"));
+        connect(m_rawEdit, &QPushButton::toggled, this, &KeyedConfigEditor::showRawText);
+        connect(m_raw, &QPlainTextEdit::textChanged, this, &KeyedConfigEditor::updateApply);
+    }
     m_tabs->addTab(m_checks, tr("&Checks"));
 
     finishLayout();
@@ -103,7 +129,8 @@ void KeyedConfigEditor::busyChanged(bool busy)
 
 void KeyedConfigEditor::updateApply()
 {
-    m_apply->setEnabled(!isBusy() && m_stateRead && auditReady() && !changes().isEmpty());
+    m_apply->setEnabled(
+        !isBusy() && m_stateRead && auditReady() && (!changes().isEmpty() || rawChange().has_value()));
 }
 
 void KeyedConfigEditor::reload()
@@ -125,6 +152,9 @@ void KeyedConfigEditor::showState(const KeyedConfigStateResult &answer)
     m_state = *answer.result;
     m_stateRead = true;
     buildForm();
+    if (m_rawEdit)
+        m_rawEdit->setChecked(false);
+    showRawText();
     const QList<ConfigCheck> checks = m_session->checks(m_state);
     m_checks->setChecks(checks);
     for (const QString &problem : std::as_const(m_state.problems))
@@ -258,11 +288,109 @@ QList<ConfigChange> KeyedConfigEditor::changes() const
     return out;
 }
 
+void KeyedConfigEditor::showRawText()
+{
+    if (!m_raw)
+        return;
+    const QSignalBlocker blocker(m_raw);
+    if (m_rawEdit->isChecked()) {
+        m_raw->setPlainText(QString::fromUtf8(m_state.text));
+        m_raw->setReadOnly(false);
+        m_raw->setFocus();
+    } else {
+        // Masked: the keychain's secrets and the secret values the file holds.
+        QList<QByteArray> secrets;
+        for (const QString &name : {QStringLiteral("appSecret"), QStringLiteral("database.password")})
+            secrets.append(m_session->keychainSecret(name));
+        if (const Result<DotEnvDocument> document = DotEnvDocument::parse(m_state.text, QString())) {
+            for (const KeyedConfigValue &value : std::as_const(m_state.values)) {
+                if (value.entry.secret)
+                    secrets.append(document->value(value.entry.key).value_or(QString()).toUtf8());
+            }
+        }
+        m_raw->setPlainText(SecretText::maskAll(QString::fromUtf8(m_state.text), secrets));
+        m_raw->setReadOnly(true);
+    }
+    updateApply();
+}
+
+std::optional<QByteArray> KeyedConfigEditor::rawChange() const
+{
+    if (!m_rawEdit || !m_rawEdit->isChecked() || !m_stateRead)
+        return std::nullopt;
+    const QByteArray text = m_raw->toPlainText().toUtf8();
+    if (text == m_state.text)
+        return std::nullopt;
+    return text;
+}
+
+void KeyedConfigEditor::applyRawChange(const QByteArray &text)
+{
+    auto *compose = qobject_cast<ComposeConfigSession *>(m_session);
+    const Result<DotEnvDocument> before = DotEnvDocument::parse(m_state.text, compose->envPath());
+    const Result<DotEnvDocument> after = DotEnvDocument::parse(text, compose->envPath());
+    if (!after) {
+        notice(tr("Nothing Was Changed"),
+            tr("The new text cannot be used as it is:\n\n%1\n\nNothing left this computer.")
+                .arg(after.error().message),
+            true);
+        return;
+    }
+    QList<QByteArray> secrets;
+    for (const QString &name : {QStringLiteral("appSecret"), QStringLiteral("database.password")})
+        secrets.append(m_session->keychainSecret(name));
+    for (const KeyedConfigEntry &entry : m_session->entries()) {
+        if (!entry.secret)
+            continue;
+        if (before)
+            secrets.append(before->value(entry.key).value_or(QString()).toUtf8());
+        secrets.append(after->value(entry.key).value_or(QString()).toUtf8());
+    }
+    const QString diff
+        = SecretText::maskAll(TextDiff::unified(QString::fromUtf8(m_state.text), QString::fromUtf8(text),
+                                  compose->envPath(), compose->envPath()),
+            secrets);
+    const QString review
+        = tr("The whole file is replaced (secrets masked):\n\n%1\nIt is written in one step, after "
+             "a backup. %2")
+              .arg(diff, m_session->restartText());
+    bool restart = true;
+    if (!confirm(review, &restart)) {
+        log(tr("Change cancelled; nothing was changed."));
+        return;
+    }
+    setBusy(true, tr("Writing the change to %1…").arg(m_session->storeName()));
+    compose->pushText(m_state, text, restart);
+}
+
+bool KeyedConfigEditor::confirm(const QString &text, bool *restart)
+{
+    if (m_review)
+        return m_review(text, restart);
+    QMessageBox box(QMessageBox::Question, tr("Apply the Change?"), text, QMessageBox::Cancel, this);
+    QPushButton *apply = box.addButton(tr("&Apply"), QMessageBox::AcceptRole);
+    box.setDefaultButton(QMessageBox::Cancel);
+    auto *restartBox = new QCheckBox(tr("&Restart the nodes so they take the new values"), &box);
+    restartBox->setChecked(true);
+    box.setCheckBox(restartBox);
+    box.exec();
+    *restart = restartBox->isChecked();
+    return box.clickedButton() == apply;
+}
+
 void KeyedConfigEditor::applyChanges()
 {
     if (isBusy())
         return;
     const QList<ConfigChange> wanted = changes();
+    const std::optional<QByteArray> raw = rawChange();
+    if (raw && !wanted.isEmpty()) {
+        notice(tr("Nothing Was Changed"),
+            tr("Both the form and the file were edited. Apply one of them: reload to drop the other."), true);
+        return;
+    }
+    if (raw)
+        return applyRawChange(*raw);
     if (wanted.isEmpty())
         return;
     // Validate before asking: the review shows only what can be applied.
@@ -287,20 +415,7 @@ void KeyedConfigEditor::applyChanges()
                             "files. %2")
                              .arg(lines.join(QLatin1Char('\n')), m_session->restartText());
     bool restart = true;
-    bool accepted = false;
-    if (m_review) {
-        accepted = m_review(text, &restart);
-    } else {
-        QMessageBox box(QMessageBox::Question, tr("Apply the Change?"), text, QMessageBox::Cancel, this);
-        QPushButton *apply = box.addButton(tr("&Apply"), QMessageBox::AcceptRole);
-        box.setDefaultButton(QMessageBox::Cancel);
-        auto *restartBox = new QCheckBox(tr("&Restart the nodes so they take the new values"), &box);
-        restartBox->setChecked(true);
-        box.setCheckBox(restartBox);
-        box.exec();
-        accepted = box.clickedButton() == apply;
-        restart = restartBox->isChecked();
-    }
+    const bool accepted = confirm(text, &restart);
     if (!accepted) {
         log(tr("Change cancelled; nothing was changed."));
         return;

@@ -7,6 +7,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 
 class AuditLog;
 class ConfigChecksView;
@@ -53,6 +54,9 @@ public:
     QCheckBox *pushSecretBox(const QString &secretName) const { return m_pushSecret.value(secretName); }
     SecretField *secretField(const QString &secretName) const { return m_secretFields.value(secretName); }
     ConfigChecksView *checksView() const { return m_checks; }
+    // Compose: the .env as text, secrets masked until "Reveal and Edit"; null otherwise.
+    QPlainTextEdit *rawView() const { return m_raw; }
+    QPushButton *rawEditButton() const { return m_rawEdit; }
     const KeyedConfigState &state() const { return m_state; }
     KeyedConfigSession *session() const { return m_session; }
 
@@ -65,6 +69,12 @@ private:
     void showState(const KeyedConfigStateResult &answer);
     void buildForm();
     void updateApply() override;
+    void showRawText();
+    // The raw view's new text, when it was revealed and edited.
+    std::optional<QByteArray> rawChange() const;
+    void applyRawChange(const QByteArray &text);
+    // The review: the hook, or a message box with a restart choice.
+    bool confirm(const QString &text, bool *restart);
     void startPush(const QList<ConfigChange> &changes, bool restart, const QString &action);
     void finishPush(const PushReport &report);
 
@@ -77,6 +87,8 @@ private:
     QFormLayout *m_settingsForm;
     QFormLayout *m_secretsForm;
     ConfigChecksView *m_checks;
+    QPlainTextEdit *m_raw = nullptr;
+    QPushButton *m_rawEdit = nullptr;
 
     QMap<QString, QWidget *> m_editors; // field id -> editor
     QMap<QString, QString> m_original; // field id -> the value shown at first
