@@ -1,11 +1,10 @@
 #include "AuditLog.h"
 
 #include "AuditLogging.h"
+#include "core/SqliteFile.h"
 #include "secrets/SecretTools.h"
 
-#include <QAtomicInteger>
 #include <QDir>
-#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -19,8 +18,6 @@
 #include <array>
 
 namespace {
-
-const QString driverName = QStringLiteral("QSQLITE");
 
 // The entry's text fields in column order, with their names in exports.
 struct TextField
@@ -120,62 +117,7 @@ QString AuditLog::currentOsUser()
 
 Result<std::unique_ptr<AuditLog>> AuditLog::open(const QString &path)
 {
-    const QString file = path.isEmpty() ? defaultPath() : path;
-    if (!QSqlDatabase::isDriverAvailable(driverName))
-        return failure(tr("Cannot open the audit log %1: Qt's SQLite driver (QSQLITE) is not installed.")
-                           .arg(nativePath(file)));
-    const QString folder = QFileInfo(file).absolutePath();
-    if (!QDir().mkpath(folder))
-        return failure(tr("Cannot create the folder %1 for the audit log.").arg(nativePath(folder)));
-
-    static QAtomicInteger<quint64> counter;
-    const QString connection = QStringLiteral("clusterdesk-audit-%1").arg(counter.fetchAndAddRelaxed(1));
-    std::unique_ptr<AuditLog> log(new AuditLog(file, connection));
-    if (Result<void> ready = log->initialize(); !ready)
-        return std::unexpected(ready.error());
-    qCDebug(lcAudit) << "audit log open:" << file;
-    return log;
-}
-
-AuditLog::AuditLog(QString path, QString connectionName)
-    : m_path(std::move(path))
-    , m_connectionName(std::move(connectionName))
-{
-    QSqlDatabase db = QSqlDatabase::addDatabase(driverName, m_connectionName);
-    db.setDatabaseName(m_path);
-    // Another process (the CLI and the GUI) may be writing: wait for it a while.
-    db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=5000"));
-}
-
-AuditLog::~AuditLog()
-{
-    {
-        QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
-        db.close();
-    }
-    QSqlDatabase::removeDatabase(m_connectionName);
-}
-
-Result<void> AuditLog::initialize()
-{
-    QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
-    const auto broken = [this](const QString &reason) {
-        return failure(tr("Cannot open the audit log %1: %2").arg(nativePath(m_path), reason));
-    };
-    if (!db.open())
-        return broken(db.lastError().text());
-
-    QSqlQuery query(db);
-    // The first statement reads the header: a file that is no SQLite database fails here.
-    if (!query.exec(QStringLiteral("PRAGMA journal_mode=WAL")) || !query.next())
-        return broken(query.lastError().text());
-    if (query.value(0).toString().compare(QLatin1String("wal"), Qt::CaseInsensitive) != 0)
-        qCWarning(lcAudit) << "audit log" << m_path << "not in WAL mode:" << query.value(0).toString();
-
-    if (!db.transaction())
-        return broken(db.lastError().text());
     const QStringList schema {
-        QStringLiteral("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)"),
         QStringLiteral("CREATE TABLE IF NOT EXISTS entries ("
                        " id INTEGER PRIMARY KEY AUTOINCREMENT,"
                        " when_ms INTEGER NOT NULL,"
@@ -185,37 +127,23 @@ Result<void> AuditLog::initialize()
         QStringLiteral("CREATE INDEX IF NOT EXISTS entries_when ON entries (when_ms)"),
         QStringLiteral("CREATE INDEX IF NOT EXISTS entries_cluster_when ON entries (cluster, when_ms)"),
     };
-    for (const QString &statement : schema) {
-        if (!query.exec(statement)) {
-            const QString reason = query.lastError().text();
-            db.rollback();
-            return broken(reason);
-        }
-    }
-    if (!query.exec(QStringLiteral("SELECT MAX(version) FROM schema_version")) || !query.next()) {
-        const QString reason = query.lastError().text();
-        db.rollback();
-        return broken(reason);
-    }
-    const QVariant stored = query.value(0);
-    query.finish();
-    if (stored.isNull()) {
-        query.prepare(QStringLiteral("INSERT INTO schema_version (version) VALUES (?)"));
-        query.addBindValue(schemaVersion);
-        if (!query.exec()) {
-            const QString reason = query.lastError().text();
-            db.rollback();
-            return broken(reason);
-        }
-    } else if (stored.toInt() > schemaVersion) {
-        db.rollback();
-        return broken(tr("it was written by a newer Clusterdesk (schema %1, this one knows %2).")
-                          .arg(stored.toInt())
-                          .arg(schemaVersion));
-    }
-    if (!db.commit())
-        return broken(db.lastError().text());
-    return {};
+    Result<std::unique_ptr<SqliteFile>> file
+        = SqliteFile::open(path.isEmpty() ? defaultPath() : path, tr("the audit log"), schemaVersion, schema);
+    if (!file)
+        return std::unexpected(file.error());
+    qCDebug(lcAudit) << "audit log open:" << (*file)->path();
+    return std::unique_ptr<AuditLog>(new AuditLog(std::move(*file)));
+}
+
+AuditLog::AuditLog(std::unique_ptr<SqliteFile> file)
+    : m_file(std::move(file))
+{ }
+
+AuditLog::~AuditLog() = default;
+
+QString AuditLog::path() const
+{
+    return m_file->path();
 }
 
 void AuditLog::addForbiddenValue(QByteArray secret)
@@ -247,7 +175,7 @@ Result<qint64> AuditLog::append(AuditEntry entry)
     if (entry.osUser.isEmpty())
         entry.osUser = currentOsUser();
 
-    QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
+    QSqlDatabase db = m_file->database();
     QSqlQuery query(db);
     query.prepare(QStringLiteral("INSERT INTO entries (when_ms, os_user, cluster, profile_path, action, "
                                  "target, summary, outcome, details) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"));
@@ -255,8 +183,7 @@ Result<qint64> AuditLog::append(AuditEntry entry)
     for (const TextField &field : textFields)
         query.addBindValue(notNull(entry.*field.member));
     if (!query.exec())
-        return failure(
-            tr("Cannot write to the audit log %1: %2").arg(nativePath(m_path), query.lastError().text()));
+        return failure(tr("Cannot write to %1: %2").arg(m_file->name(), query.lastError().text()));
     return query.lastInsertId().toLongLong();
 }
 
@@ -287,14 +214,13 @@ Result<QList<AuditEntry>> AuditLog::entries(const AuditQuery &filter) const
     sql += QLatin1String(" ORDER BY when_ms DESC, id DESC LIMIT ?");
     values << (filter.limit < 0 ? -1 : filter.limit);
 
-    QSqlQuery query(QSqlDatabase::database(m_connectionName, false));
+    QSqlQuery query(m_file->database());
     query.setForwardOnly(true);
     query.prepare(sql);
     for (const QVariant &value : std::as_const(values))
         query.addBindValue(value);
     if (!query.exec())
-        return failure(
-            tr("Cannot read the audit log %1: %2").arg(nativePath(m_path), query.lastError().text()));
+        return failure(tr("Cannot read %1: %2").arg(m_file->name(), query.lastError().text()));
 
     QList<AuditEntry> result;
     while (query.next()) {
@@ -307,8 +233,7 @@ Result<QList<AuditEntry>> AuditLog::entries(const AuditQuery &filter) const
         result.append(std::move(entry));
     }
     if (query.lastError().isValid())
-        return failure(
-            tr("Cannot read the audit log %1: %2").arg(nativePath(m_path), query.lastError().text()));
+        return failure(tr("Cannot read %1: %2").arg(m_file->name(), query.lastError().text()));
     return result;
 }
 

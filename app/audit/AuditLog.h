@@ -10,6 +10,8 @@
 
 #include <memory>
 
+class SqliteFile;
+
 // The record of every change Clusterdesk makes to a cluster: a local SQLite
 // database (QtSql's QSQLITE driver, write-ahead log, versioned schema), created on
 // first use. Appends and reads are quick local I/O and may run on the GUI thread.
@@ -47,7 +49,7 @@ public:
     AuditLog(const AuditLog &) = delete;
     AuditLog &operator=(const AuditLog &) = delete;
 
-    QString path() const { return m_path; }
+    QString path() const;
 
     // Writes the entry and returns its id. Fills in `when` (now) when it is
     // invalid and `osUser` (USER or USERNAME, else "unknown") when it is empty.
@@ -73,10 +75,8 @@ public:
     static QString currentOsUser();
 
 private:
-    AuditLog(QString path, QString connectionName);
-    Result<void> initialize();
+    explicit AuditLog(std::unique_ptr<SqliteFile> file);
 
-    QString m_path;
-    QString m_connectionName;
+    std::unique_ptr<SqliteFile> m_file;
     QList<QByteArray> m_forbidden;
 };
