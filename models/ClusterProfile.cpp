@@ -142,8 +142,8 @@ DeploymentSpec readDeployment(const Json &value, const QString &path, Validation
 {
     DeploymentSpec deployment;
     JsonReader reader(value, path, issues,
-        {"kind", "knownHosts", "host", "projectDir", "service", "apiServer", "context", "namespace",
-            "deployment", "hpa", "caFile", "token"});
+        {"kind", "knownHosts", "host", "projectDir", "service", "imageVariable", "apiServer", "context",
+            "namespace", "deployment", "hpa", "caFile", "token"});
     if (!reader.isObject())
         return deployment;
     if (const auto kind = reader.string("kind", Need::Required)) {
@@ -166,7 +166,7 @@ DeploymentSpec readDeployment(const Json &value, const QString &path, Validation
                             ClusterProfile::deploymentKindName(deployment.kind)));
         }
     };
-    refuseUnless(DeploymentKind::Compose, {"host", "projectDir", "service"});
+    refuseUnless(DeploymentKind::Compose, {"host", "projectDir", "service", "imageVariable"});
     refuseUnless(DeploymentKind::Kubernetes,
         {"apiServer", "context", "namespace", "deployment", "hpa", "caFile", "token"});
     deployment.knownHosts = reader.string("knownHosts", Need::Optional).value_or(QString());
@@ -176,6 +176,7 @@ DeploymentSpec readDeployment(const Json &value, const QString &path, Validation
     }
     deployment.compose.projectDir = reader.string("projectDir", Need::Optional).value_or(QString());
     deployment.compose.service = reader.string("service", Need::Optional).value_or(QString());
+    deployment.compose.imageVariable = reader.string("imageVariable", Need::Optional).value_or(QString());
     if (const auto api = reader.string("apiServer", Need::Optional))
         deployment.kubernetes.apiServer = QUrl(*api, QUrl::StrictMode);
     deployment.kubernetes.context = reader.string("context", Need::Optional).value_or(QString());
@@ -519,6 +520,7 @@ QByteArray ClusterProfile::toJson() const
         dep["host"] = sshJson(deployment.compose.host);
         putIfSet(dep, "projectDir", deployment.compose.projectDir);
         putIfSet(dep, "service", deployment.compose.service);
+        putIfSet(dep, "imageVariable", deployment.compose.imageVariable);
     } else if (deployment.kind == DeploymentKind::Kubernetes) {
         const KubernetesSettings &k8s = deployment.kubernetes;
         putIfSet(dep, "apiServer", k8s.apiServer.toString(QUrl::FullyEncoded));

@@ -60,6 +60,7 @@ struct ComposeSettings
     SshTarget host;
     QString projectDir;
     QString service;
+    QString imageVariable; // the .env key that holds the service's image; empty: none
 
     friend bool operator==(const ComposeSettings &, const ComposeSettings &) = default;
 };

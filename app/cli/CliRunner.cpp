@@ -5,6 +5,7 @@
 #include "cli/KubeconfigCommand.h"
 #include "cli/SecretInput.h"
 #include "cli/StatusCommand.h"
+#include "cli/UpgradeCommand.h"
 #include "core/BuildInfo.h"
 #include "profile/PresetRegistry.h"
 #include "profile/ProfileFile.h"
@@ -51,7 +52,8 @@ void CliRunner::printHelp()
         "                          standard input (typed without echo, or piped), never from the\n"
         "                          command line, where other users and the shell history would see it.\n"
         "  secret delete NAME      Remove a secret from the system keychain.\n")
-          << StatusCommand::help() << ConfigCommand::help() << KubeconfigCommand::help()
+          << StatusCommand::help() << ConfigCommand::help() << UpgradeCommand::help()
+          << KubeconfigCommand::help()
           << tr("\n"
                 "Options:\n"
                 "  -h, --help              Show this help.\n"
@@ -90,6 +92,11 @@ void CliRunner::run(const QStringList &arguments)
         auto *status = new StatusCommand(m_out, m_err, this);
         connect(status, &StatusCommand::finished, this, &CliRunner::finish);
         return status->run(args.mid(1));
+    }
+    if (first == u"upgrade") {
+        auto *upgrade = new UpgradeCommand(m_out, m_err, this);
+        connect(upgrade, &UpgradeCommand::finished, this, &CliRunner::finish);
+        return upgrade->run(args.mid(1));
     }
     if (first == u"kubeconfig") {
         m_secrets = new SecretStore(this);

@@ -71,7 +71,8 @@ Result<std::unique_ptr<UpgradeJournal>> UpgradeJournal::open(const QString &path
                        " id INTEGER PRIMARY KEY AUTOINCREMENT,"
                        " cluster TEXT NOT NULL, profile_path TEXT NOT NULL, target TEXT NOT NULL,"
                        " steps TEXT NOT NULL, os_user TEXT NOT NULL, host TEXT NOT NULL,"
-                       " started_ms INTEGER NOT NULL, ended_ms INTEGER, state TEXT NOT NULL)"),
+                       " started_ms INTEGER NOT NULL, ended_ms INTEGER, state TEXT NOT NULL,"
+                       " request TEXT NOT NULL DEFAULT '')"),
         QStringLiteral("CREATE TABLE IF NOT EXISTS entries ("
                        " run INTEGER NOT NULL REFERENCES runs (id), seq INTEGER NOT NULL,"
                        " step INTEGER NOT NULL, event TEXT NOT NULL, ok INTEGER NOT NULL,"
@@ -104,14 +105,20 @@ void UpgradeJournal::addForbiddenValue(QByteArray secret)
 }
 
 Result<qint64> UpgradeJournal::beginRun(
-    const QString &cluster, const QString &profilePath, const UpgradePlan &plan)
+    const QString &cluster, const QString &profilePath, const UpgradePlan &plan, const QByteArray &request)
 {
+    for (const QByteArray &secret : std::as_const(m_forbidden)) {
+        if (request.contains(secret))
+            return failure(
+                tr("The upgrade was not recorded: its request contains a secret value (sha256 %1).")
+                    .arg(SecretTools::fingerprint(secret)));
+    }
     QStringList steps;
     for (const UpgradeStep &step : plan.steps())
         steps.append(QString(step.description).replace(stepSeparator, QLatin1Char(' ')));
     QSqlQuery query(m_file->database());
     query.prepare(QStringLiteral("INSERT INTO runs (cluster, profile_path, target, steps, os_user, host, "
-                                 "started_ms, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
+                                 "started_ms, state, request) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"));
     query.addBindValue(text(cluster));
     query.addBindValue(text(profilePath));
     query.addBindValue(text(plan.target().text()));
@@ -120,6 +127,7 @@ Result<qint64> UpgradeJournal::beginRun(
     query.addBindValue(text(QSysInfo::machineHostName()));
     query.addBindValue(QDateTime::currentMSecsSinceEpoch());
     query.addBindValue(stateName(RunState::Running));
+    query.addBindValue(text(QString::fromUtf8(request)));
     if (!query.exec())
         return failure(tr("Cannot write to %1: %2").arg(m_file->name(), query.lastError().text()));
     return query.lastInsertId().toLongLong();
@@ -197,7 +205,7 @@ Result<QList<UpgradeJournal::RunRecord>> UpgradeJournal::select(
     QSqlQuery query(m_file->database());
     query.prepare(
         QStringLiteral("SELECT id, cluster, profile_path, target, steps, os_user, host, started_ms, "
-                       "ended_ms, state FROM runs WHERE %1 ORDER BY id DESC")
+                       "ended_ms, state, request FROM runs WHERE %1 ORDER BY id DESC")
             .arg(where));
     for (const QVariant &value : values)
         query.addBindValue(value);
@@ -220,6 +228,7 @@ Result<QList<UpgradeJournal::RunRecord>> UpgradeJournal::select(
         run.state = state == stateName(RunState::Completed) ? RunState::Completed
             : state == stateName(RunState::Aborted)         ? RunState::Aborted
                                                             : RunState::Running;
+        run.request = query.value(10).toString().toUtf8();
         out.append(run);
     }
     for (RunRecord &run : out) {

@@ -48,6 +48,7 @@ public:
         QDateTime started;
         QDateTime ended; // invalid while running
         RunState state = RunState::Running;
+        QByteArray request; // UpgradeRequest::toJson() of the run
         QList<JournalEntry> entries;
     };
 
@@ -60,8 +61,9 @@ public:
 
     QString path() const;
 
-    // Records a new run of `plan` and returns its id.
-    Result<qint64> beginRun(const QString &cluster, const QString &profilePath, const UpgradePlan &plan);
+    // Records a new run of `plan`, with the request that made it, and returns its id.
+    Result<qint64> beginRun(const QString &cluster, const QString &profilePath, const UpgradePlan &plan,
+        const QByteArray &request = {});
     // Writes one entry, durably, before returning (the step acts only after it).
     Result<void> append(qint64 run, const JournalEntry &entry);
     Result<void> endRun(qint64 run, RunState state);

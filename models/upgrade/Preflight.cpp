@@ -65,7 +65,10 @@ bool Preflight::nothingToDo(const UpgradeInputs &in)
         return false;
     const bool nodesDone = std::all_of(in.nodes.cbegin(), in.nodes.cend(),
         [&](const UpgradeNodeInputs &n) { return n.version.isKnown() && n.version == in.target; });
-    return nodesDone && (!schemaCompared(in) || in.database.schemaVersion == in.target);
+    const Version &schema = in.database.schemaVersion;
+    const bool schemaDone = !schemaCompared(in) || schema == in.target
+        || (in.database.schemaVersionIsLowerBound && schema.isKnown() && schema < in.target);
+    return nodesDone && schemaDone;
 }
 
 QList<PreflightCheck> Preflight::run(const UpgradeInputs &in)

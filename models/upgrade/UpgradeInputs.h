@@ -33,6 +33,10 @@ struct UpgradeDatabaseInputs
     // not the same as a schema version that could not be read.
     bool schemaTracked = true;
     Version schemaVersion; // unknown when tracked but not readable
+    // JATOS's evolutions tell the first release that shipped the newest one, so a
+    // schema of 3.10.1 is also the schema of 3.10.4: the version is a lower bound.
+    // OpenSpecimen's upgrade log names the release itself.
+    bool schemaVersionIsLowerBound = false;
 };
 
 struct UpgradePackageInputs

@@ -4,6 +4,7 @@
 
 #include <QCoreApplication>
 #include <QList>
+#include <QMetaType>
 #include <QString>
 #include <QStringList>
 
@@ -81,3 +82,5 @@ private:
     std::optional<HpaSettings> m_hpa;
     QList<UpgradeStep> m_steps;
 };
+
+Q_DECLARE_METATYPE(UpgradePlan)

@@ -269,8 +269,8 @@ void TestClusterProfile::roundTripConstructed_data()
     compose.product = u"joget"_s;
     compose.deployment.kind = DeploymentKind::Compose;
     compose.deployment.knownHosts = u"/etc/ssh/known"_s;
-    compose.deployment.compose
-        = ComposeSettings {SshTarget {u"h"_s, 22, u"u"_s, QString(), {}, {}}, u"/p"_s, u"s"_s};
+    compose.deployment.compose = ComposeSettings {
+        SshTarget {u"h"_s, 22, u"u"_s, QString(), {}, {}}, u"/p"_s, u"s"_s, u"APP_IMAGE"_s};
     QTest::addRow("compose without database") << compose;
 
     ClusterProfile k8s;

@@ -17,6 +17,7 @@
 #include "profile/PresetRegistry.h"
 #include "secrets/SecretStore.h"
 #include "status/ClusterPoller.h"
+#include "upgrade/UpgradeWizard.h"
 
 #include <QCloseEvent>
 #include <QDir>
@@ -111,6 +112,10 @@ void MainWindow::createMenus()
         tr("&Configuration…"), QKeySequence(Qt::CTRL | Qt::Key_E), this, &MainWindow::openConfigEditor);
     m_checkAction = cluster->addAction(tr("C&heck Configuration"), this, &MainWindow::runConfigChecks);
     m_checkAction->setStatusTip(tr("Compare the nodes' configuration files"));
+    cluster->addSeparator();
+    m_upgradeAction = cluster->addAction(
+        tr("&Upgrade…"), QKeySequence(Qt::CTRL | Qt::Key_U), this, &MainWindow::openUpgradeWizard);
+    m_upgradeAction->setStatusTip(tr("Stop every node, back up, then upgrade and verify one node at a time"));
     cluster->addAction(tr("&Audit Log…"), this, &MainWindow::openAuditLog);
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
@@ -159,8 +164,54 @@ void MainWindow::showProfile(LoadedProfile loaded, const QString &path)
     statusBar()->showMessage(tr("Opened %1").arg(m_profile->profile.name), 5000);
     if (m_editor)
         m_editor->close();
+    if (m_upgrade && !m_upgrade->engine()->busy())
+        m_upgrade->close();
     startPolling();
     startConfigChecks();
+    showInterruptedUpgrade();
+}
+
+void MainWindow::showInterruptedUpgrade()
+{
+    const std::optional<UpgradeJournal::RunRecord> run
+        = m_profile ? UpgradeEngine::interruptedRun(m_profile->path) : std::nullopt;
+    if (!run) {
+        if (m_upgradeNotice)
+            m_upgradeNotice->hide();
+        return;
+    }
+    if (!m_upgradeNotice) {
+        m_upgradeNotice = new QLabel(this);
+        m_upgradeNotice->setObjectName(QStringLiteral("interruptedUpgrade"));
+        m_upgradeNotice->setAccessibleName(tr("Interrupted upgrade"));
+        statusBar()->addPermanentWidget(m_upgradeNotice);
+    }
+    m_upgradeNotice->setText(
+        tr("⚠ An upgrade to %1 did not finish: Cluster ▸ Upgrade… resumes it").arg(run->target));
+    m_upgradeNotice->show();
+}
+
+void MainWindow::openUpgradeWizard()
+{
+    if (!m_profile)
+        return;
+    if (!m_upgrade) {
+        m_upgrade = new UpgradeWizard(*m_profile, m_secrets, UpgradeWorker::Options {}, this);
+        m_upgrade->setAttribute(Qt::WA_DeleteOnClose);
+        connect(m_upgrade, &UpgradeWizard::runEnded, this, [this] {
+            showInterruptedUpgrade();
+            m_dashboard->refreshAction()->trigger();
+        });
+        connect(m_upgrade, &QDialog::finished, this, &MainWindow::showInterruptedUpgrade);
+    }
+    m_upgrade->show();
+    m_upgrade->raise();
+    m_upgrade->activateWindow();
+}
+
+UpgradeWizard *MainWindow::upgradeWizard() const
+{
+    return m_upgrade.data();
 }
 
 void MainWindow::startConfigChecks()
@@ -423,7 +474,7 @@ void MainWindow::updateTitleAndActions()
         setWindowTitle(tr("%1[*] — %2").arg(m_profile->profile.name, BuildInfo::applicationName()));
     else
         setWindowTitle(BuildInfo::applicationName());
-    for (QAction *action : {m_saveAction, m_saveAsAction, m_closeAction})
+    for (QAction *action : {m_saveAction, m_saveAsAction, m_closeAction, m_upgradeAction})
         action->setEnabled(m_profile.has_value());
 }
 

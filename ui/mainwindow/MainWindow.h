@@ -21,6 +21,7 @@ class QMenu;
 class QStackedWidget;
 class RecentProfiles;
 class SecretStore;
+class UpgradeWizard;
 
 // The main window: one open profile at a time, shown live on its dashboard, or the
 // empty-state page when none is open. Profiles are small local files, so opening
@@ -56,6 +57,8 @@ public:
     QMenu *recentMenu() const { return m_recentMenu; }
     SecretStore *secretStore() const { return m_secrets; }
     ConfigEditor *configEditor() const;
+    UpgradeWizard *upgradeWizard() const;
+    QAction *upgradeAction() const { return m_upgradeAction; }
     // Kubernetes and Compose profiles: the editor of the Secrets / ConfigMaps or the .env.
     KeyedConfigEditor *keyedConfigEditor() const;
     QAction *configAction() const { return m_configAction; }
@@ -78,6 +81,8 @@ private:
     void startConfigChecks();
     void runConfigChecks();
     void openConfigEditor();
+    void openUpgradeWizard();
+    void showInterruptedUpgrade();
     void openAuditLog();
     void refreshRecent();
     void updateTitleAndActions();
@@ -100,6 +105,9 @@ private:
     QAction *m_closeAction = nullptr;
     QAction *m_configAction = nullptr;
     QAction *m_checkAction = nullptr;
+    QAction *m_upgradeAction = nullptr;
+    QLabel *m_upgradeNotice = nullptr;
+    QPointer<UpgradeWizard> m_upgrade;
     ConfigSession *m_checks = nullptr; // the dashboard's configuration checks (hosts)
     KeyedConfigSession *m_keyedChecks = nullptr; // the same for Kubernetes and Compose
     QPointer<QDialog> m_editor; // a ConfigEditor or a KeyedConfigEditor

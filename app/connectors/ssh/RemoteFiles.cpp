@@ -4,6 +4,8 @@
 #include "core/TextHelpers.h"
 
 #include <QCryptographicHash>
+#include <QDir>
+#include <QFile>
 #include <QFileInfo>
 #include <QRandomGenerator>
 
@@ -191,6 +193,74 @@ Result<RemoteFileResult> RemoteFiles::stage(const RemoteFileOp &op)
     RemoteFileResult result;
     result.stagedPath = staged;
     return result;
+}
+
+Result<void> RemoteFiles::upload(const QString &localPath, const QString &remotePath,
+    const Progress &progress, const std::atomic_bool &abort)
+{
+    if (!remotePath.startsWith(QLatin1Char('/')))
+        return failure(tr("%1 is not an absolute path").arg(remotePath));
+    QFile source(localPath);
+    if (!source.open(QIODevice::ReadOnly))
+        return failure(
+            tr("cannot read %1: %2").arg(QDir::toNativeSeparators(localPath), source.errorString()));
+    if (const Result<void> ready = ensureSftp(); !ready)
+        return ready;
+    const QString folder = folderOf(remotePath);
+    if (const Result<void> made
+        = runChecked(QStringLiteral("mkdir -p -- ") + shellQuote(folder), tr("Creating %1").arg(folder));
+        !made)
+        return made;
+
+    const QString partial = folder + QLatin1Char('/') + QLatin1Char('.') + QFileInfo(remotePath).fileName()
+        + QStringLiteral(".clusterdesk-%1.part")
+              .arg(QRandomGenerator::global()->generate(), 8, 16, QLatin1Char('0'));
+    const QByteArray name = partial.toUtf8();
+    FilePtr file(sftp_open(m_sftp.get(), name.constData(), O_WRONLY | O_CREAT | O_EXCL, 0600));
+    if (!file)
+        return failure(tr("cannot create %1 on %2: %3").arg(partial, m_address, sftpError()));
+    const auto giveUp = [&](const QString &message) {
+        file.reset();
+        sftp_unlink(m_sftp.get(), name.constData());
+        return failure(message);
+    };
+
+    const qint64 total = source.size();
+    qint64 sent = 0;
+    QByteArray buffer(64 * 1024, Qt::Uninitialized);
+    if (progress)
+        progress(0, total);
+    while (!source.atEnd()) {
+        if (abort.load())
+            return giveUp(
+                tr("the upload of %1 to %2 was cancelled").arg(QFileInfo(localPath).fileName(), m_address));
+        const qint64 n = source.read(buffer.data(), buffer.size());
+        if (n < 0)
+            return giveUp(
+                tr("cannot read %1: %2").arg(QDir::toNativeSeparators(localPath), source.errorString()));
+        qint64 done = 0;
+        while (done < n) {
+            const ssize_t w
+                = sftp_write(file.get(), buffer.constData() + done, static_cast<size_t>(n - done));
+            if (w <= 0)
+                return giveUp(tr("writing %1 on %2 failed: %3").arg(partial, m_address, sftpError()));
+            done += w;
+        }
+        sent += n;
+        if (progress)
+            progress(sent, total);
+    }
+    if (sftp_extension_supported(m_sftp.get(), "fsync@openssh.com", "1") && sftp_fsync(file.get()) != 0)
+        return giveUp(tr("syncing %1 on %2 failed: %3").arg(partial, m_address, sftpError()));
+    file.reset();
+    if (const Result<void> moved
+        = runChecked(QStringLiteral("mv -f -- %1 %2").arg(shellQuote(partial), shellQuote(remotePath)),
+            tr("Moving the upload into place"));
+        !moved) {
+        sftp_unlink(m_sftp.get(), name.constData());
+        return moved;
+    }
+    return {};
 }
 
 Result<RemoteFileResult> RemoteFiles::commit(const RemoteFileOp &op)

@@ -75,6 +75,15 @@ public:
 
     Result<RemoteFileResult> perform(const RemoteFileOp &op);
 
+    // Streams a local file to `remotePath` (absolute): written under a temporary name
+    // in the same folder (created when missing), synced, then renamed over the target,
+    // so the target is either absent, the old file or the whole new one. progress()
+    // gets the bytes sent so far and the total; `abort` stops between chunks (the
+    // temporary file is removed).
+    using Progress = std::function<void(qint64 sent, qint64 total)>;
+    Result<void> upload(const QString &localPath, const QString &remotePath, const Progress &progress,
+        const std::atomic_bool &abort);
+
 private:
     struct SftpDeleter
     {

@@ -3,6 +3,7 @@
 // known secret is refused; foreign and newer files are refused with their names.
 #include "../../models/upgrade/UpgradeTestSupport.h"
 #include "upgrade/UpgradeJournal.h"
+#include "upgrade/UpgradeRequest.h"
 
 #include <QFile>
 #include <QSqlDatabase>
@@ -22,6 +23,7 @@ private slots:
     void endedRunsAreNotUnfinished();
     void secretsAreRefused();
     void foreignFilesAreRefused();
+    void requestTravelsWithTheRun();
 
 private:
     QString file() const { return m_dir->filePath(u"upgrades.sqlite"_s); }
@@ -163,6 +165,56 @@ void TestUpgradeJournal::foreignFilesAreRefused()
     const auto newer = UpgradeJournal::open(file());
     QVERIFY(!newer);
     QVERIFY2(newer.error().message.contains(u"newer Clusterdesk"_s), qPrintable(newer.error().message));
+}
+
+// A resumed run needs exactly the request it started with (package, checksums,
+// backup choice, the schema before); it is stored with the run, and never a secret.
+void TestUpgradeJournal::requestTravelsWithTheRun()
+{
+    UpgradeRequest request;
+    request.target = u"3.10.5"_s;
+    request.packagePath = u"/releases/jatos-3.10.5.zip"_s;
+    request.expectedSha256 = QString(64, u'a');
+    request.actualSha256 = QString(64, u'a');
+    request.backupWaiver = u"prod-jatos"_s;
+    request.acknowledged = {u"mixedVersions"_s, u"nodesHealthy"_s};
+    request.schemaBefore = Version::parse(u"3.9.8");
+    request.replicas = 3;
+    request.hpa = HpaSettings {u"jatos"_s, 2, 5};
+
+    const auto parsed = UpgradeRequest::fromJson(request.toJson());
+    QVERIFY(parsed);
+    QCOMPARE(parsed->target, request.target);
+    QCOMPARE(parsed->packagePath, request.packagePath);
+    QCOMPARE(parsed->actualSha256, request.actualSha256);
+    QCOMPARE(parsed->backupWaiver, request.backupWaiver);
+    QCOMPARE(parsed->acknowledged, request.acknowledged);
+    QCOMPARE(parsed->schemaBefore.text(), u"3.9.8"_s);
+    QCOMPARE(parsed->replicas, 3);
+    QVERIFY(parsed->hpa && *parsed->hpa == *request.hpa);
+    QVERIFY(!UpgradeRequest::fromJson("{}"));
+    QVERIFY(!UpgradeRequest::fromJson("not json"));
+
+    const UpgradePlan plan = UpgradePlan::build(UpgradeTestSupport::readyInputs());
+    {
+        auto journal = UpgradeJournal::open(file());
+        QVERIFY(journal);
+        QVERIFY((*journal)->beginRun(u"prod-jatos"_s, u"/p.json"_s, plan, request.toJson()));
+        // A request that would carry a secret is refused before anything is written.
+        (*journal)->addForbiddenValue("hunter2-hunter2-hunter2");
+        UpgradeRequest leaky = request;
+        leaky.backupCommand = u"dump --password=hunter2-hunter2-hunter2"_s;
+        const auto refused = (*journal)->beginRun(u"prod-jatos"_s, u"/q.json"_s, plan, leaky.toJson());
+        QVERIFY(!refused);
+        QVERIFY(!refused.error().message.contains(u"hunter2"_s));
+    }
+    auto reopened = UpgradeJournal::open(file());
+    QVERIFY(reopened);
+    const auto unfinished = (*reopened)->unfinishedRun(u"/p.json"_s);
+    QVERIFY(unfinished && *unfinished);
+    QCOMPARE((*unfinished)->request, request.toJson());
+    const auto other = (*reopened)->unfinishedRun(u"/q.json"_s);
+    QVERIFY(other && !*other);
 }
 
 QTEST_GUILESS_MAIN(TestUpgradeJournal)

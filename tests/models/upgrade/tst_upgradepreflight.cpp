@@ -354,6 +354,26 @@ private slots:
         QCOMPARE(outcomeWith(in, checks, {}), Outcome::NothingToDo);
     }
 
+    // JATOS's evolutions name the first release that shipped them: a schema of 3.10.1
+    // under nodes on 3.10.4 is that release's schema, so there is nothing to do. An
+    // exact version (OpenSpecimen's upgrade log) must equal the target.
+    void evolutionsAreALowerBound()
+    {
+        UpgradeInputs in = readyInputs();
+        for (UpgradeNodeInputs &n : in.nodes)
+            n.version = in.target;
+        in.database.schemaVersion = Version::parse(u"3.9.1");
+        in.database.schemaVersionIsLowerBound = true;
+        QVERIFY(Preflight::nothingToDo(in));
+        QCOMPARE(outcomeWith(in, Preflight::run(in), {}), Outcome::NothingToDo);
+        in.database.schemaVersionIsLowerBound = false;
+        QVERIFY(!Preflight::nothingToDo(in));
+        // A node still older is work to do either way.
+        in.database.schemaVersionIsLowerBound = true;
+        in.nodes[1].version = Version::parse(u"3.9.1");
+        QVERIFY(!Preflight::nothingToDo(in));
+    }
+
     // The schema already on the target while nodes are older: what an aborted run
     // leaves. Not a downgrade and not nothing to do.
     void schemaAheadOfNodesIsAllowed()

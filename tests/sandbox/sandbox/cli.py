@@ -1,5 +1,6 @@
 """The `clusterdesk-sandbox` command line: up, down, status, fault, effective (the
-configuration the nodes took, as JSON), make-release, and sql (a query against the sandbox database as its administrator, for tests and
+configuration the nodes took, as JSON), events (what the nodes did, as JSON),
+make-release, and sql (a query against the sandbox database as its administrator, for tests and
 demos). Errors are one line on stderr and exit status 1; usage errors exit 2."""
 
 import argparse
@@ -17,7 +18,7 @@ def parser():
         description="A local cluster of simulated JATOS, OpenSpecimen or Joget DX nodes behind real "
                     "OpenSSH servers and a real MariaDB, for Clusterdesk's tests and demos.")
     sub = ap.add_subparsers(dest="command", required=True,
-                         metavar="{up,down,status,fault,effective,make-release,sql}")
+                         metavar="{up,down,status,fault,effective,events,make-release,sql}")
 
     up = sub.add_parser("up", help="start a sandbox cluster in DIR")
     up.add_argument("--product", required=True, choices=sorted(PRODUCTS))
@@ -55,6 +56,10 @@ def parser():
     ef.add_argument("--dir", required=True)
     ef.add_argument("--node", help="only this node")
 
+    ev = sub.add_parser("events", help="print the nodes' event record DIR/events.jsonl as one JSON list")
+    ev.add_argument("--dir", required=True)
+    ev.add_argument("--node", help="only this node")
+
     mr = sub.add_parser("make-release", help="build a release package (.tar.gz or .zip)")
     mr.add_argument("--product", required=True, choices=sorted(PRODUCTS))
     mr.add_argument("--version", required=True)
@@ -90,9 +95,12 @@ def main(argv=None):
             return cluster.fault(args.dir, args.node, args.kind, args.arg)
         if args.command == "effective":
             return cluster.show_effective(args.dir, args.node)
+        if args.command == "events":
+            return cluster.show_events(args.dir, args.node)
         if args.command == "make-release":
             out = release.make_package(args.product, check_version(args.product, args.version), args.out)
             print(out)
+            print(out + ".sha256")
             print("install on a node with: {installDir}/install-release.sh %s %s"
                   % (os.path.basename(out), args.version))
             return 0

@@ -12,7 +12,7 @@ import socket
 import urllib.error
 import urllib.request
 
-from . import configs, emulation, faults, keychain, ossettings, profile, release, schema, ssh
+from . import configs, emulation, events, faults, keychain, ossettings, profile, release, schema, ssh
 from .db import Server
 from .products import evolution_for, product
 from .util import (SandboxError, find_pids, node_address, pid_alive, pid_state, port_open, read_json,
@@ -195,7 +195,8 @@ def _up_cluster(state, args):
         for path, text in shared_files.items():
             write_atomic(path, text, mode=0o600)
         write_json(os.path.join(n["home"], "sandbox-node.json"),
-                   {"name": n["name"], "warmupSeconds": args.warmup, "heartbeatSeconds": 10})
+                   {"name": n["name"], "warmupSeconds": args.warmup, "heartbeatSeconds": 10,
+                    "eventsFile": events.path_of(top)})
         ssh.write_config(top, n["name"], n["address"], os.path.join(n["home"], "home"))
     if pid == "openspecimen":
         write_json(os.path.join(shared, "config-settings", "cluster.json"), {
@@ -377,7 +378,23 @@ def fault(top, name, kind, arg):
     node = next((n for n in state["nodes"] if n["name"] == name), None)
     if node is None:
         raise SandboxError("no node %r (nodes: %s)" % (name, ", ".join(n["name"] for n in state["nodes"])))
-    print(faults.apply(node, node_pids(node), kind, arg, installed_version))
+    pids = node_pids(node)
+    print(faults.apply(node, pids, kind, arg, installed_version))
+    if kind == "down":      # the process cannot record its own SIGKILL
+        path = events.path_of(state["dir"])
+        events.record(path, name, "killed", events.last_version(path, name) or installed_version(node),
+                      pid=pids[0], reason="fault down")
+    return 0
+
+
+def show_events(top, name=None):
+    """Prints DIR/events.jsonl (see events.py) as one JSON list, optionally one node's."""
+    state = load_state(os.path.abspath(top))
+    if not state:
+        raise SandboxError("no sandbox in %s" % top)
+    if name and not any(n["name"] == name for n in state["nodes"]):
+        raise SandboxError("no node %r (nodes: %s)" % (name, ", ".join(n["name"] for n in state["nodes"])))
+    print(json.dumps(events.read(events.path_of(state["dir"]), name), indent=1))
     return 0
 
 

@@ -11,10 +11,14 @@ namespaces, and maps the service's containers 1:1 to the sandbox nodes
     docker compose ... up -d [--force-recreate] [--scale SERVICE=N] [SERVICE...]
     docker compose version
 
-Containers take their environment from the project's .env file (JATOS_SECRET,
-JATOS_DB_URL, JATOS_DB_USERNAME, JATOS_DB_PASSWORD, JATOS_MULTINODE for JATOS; compose.yaml's
-`environment:` passes them through) when they are created: `up -d` recreates the
-containers whose environment changed, start / stop / restart keep it, as Compose does.
+Containers take their image and environment from the project's .env file
+(<PRODUCT>_IMAGE, e.g. JATOS_IMAGE=jatos/jatos:3.10.4, which compose.yaml's `image:`
+names; JATOS_SECRET, JATOS_DB_URL, JATOS_DB_USERNAME, JATOS_DB_PASSWORD, JATOS_MULTINODE
+for JATOS, which its `environment:` passes through) when they are created: `up -d`
+recreates the containers whose image or environment changed, start / stop / restart
+keep them, as Compose does. A container created with another version's image gets
+that release installed on its node first (nodectl.py); an image the emulated registry
+lacks makes `up` fail before anything changes, with dockerd's "manifest unknown".
 
 `ps --format json` prints one JSON object per line, as Compose v2.21 and later do
 (earlier v2 releases printed one JSON array): Command, CreatedAt, ExitCode, Health,
@@ -30,7 +34,7 @@ import socketserver
 import threading
 import time
 
-from .nodectl import Nodes, image_for, uid
+from .nodectl import Nodes, image_for, image_version, uid
 from .util import stop_when_folder_goes, write_atomic, write_json
 
 SHIM = '''#!/usr/bin/python3
@@ -61,6 +65,7 @@ COMPOSE_VERSION = "v2.24.6"
 
 
 ENV_KEYS = {"jatos": ("JATOS_SECRET", "JATOS_DB_URL", "JATOS_DB_USERNAME", "JATOS_DB_PASSWORD", "JATOS_MULTINODE")}
+IMAGE_KEYS = {"jatos": "JATOS_IMAGE", "openspecimen": "OPENSPECIMEN_IMAGE", "joget": "JOGET_IMAGE"}
 
 
 def read_dotenv(path):
@@ -91,16 +96,17 @@ def read_dotenv(path):
     return values
 
 
-def write_env_file(project_dir, pid, db, app_secret):
-    """{projectDir}/.env (0600) with the sandbox's real values (JATOS only)."""
-    if pid != "jatos" or not db:
-        return
-    from .configs import jdbc_url
-    values = {"JATOS_SECRET": app_secret, "JATOS_DB_URL": jdbc_url(db), "JATOS_DB_USERNAME": db["user"],
-              "JATOS_DB_PASSWORD": db["password"], "JATOS_MULTINODE": "true"}
+def write_env_file(project_dir, pid, image, db, app_secret):
+    """{projectDir}/.env (0600): the service's image and, for JATOS, the sandbox's real values."""
+    values, keys = {IMAGE_KEYS[pid]: image}, [IMAGE_KEYS[pid]]
+    if pid == "jatos" and db:
+        from .configs import jdbc_url
+        values.update({"JATOS_SECRET": app_secret, "JATOS_DB_URL": jdbc_url(db), "JATOS_DB_USERNAME": db["user"],
+                       "JATOS_DB_PASSWORD": db["password"], "JATOS_MULTINODE": "true"})
+        keys += ENV_KEYS["jatos"]
     write_atomic(os.path.join(project_dir, ".env"),
-                 "# environment of the jatos containers (clusterdesk-sandbox): `docker compose up -d` applies "
-                 "changes\n" + "".join("%s=%s\n" % (k, values[k]) for k in ENV_KEYS["jatos"]), mode=0o600)
+                 "# image and environment of the %s containers (clusterdesk-sandbox): `docker compose up -d` "
+                 "applies changes\n" % pid + "".join("%s=%s\n" % (k, values[k]) for k in keys), mode=0o600)
 
 
 def prepare(state, db=None, app_secret=None):
@@ -115,14 +121,15 @@ def prepare(state, db=None, app_secret=None):
     p = product(service)
     write_atomic(os.path.join(project_dir, "compose.yaml"),
                  "# the sandbox's Compose project (emulated: container K is sandbox node K)\n"
-                 "services:\n  %s:\n    image: %s\n    ports: [\"%d:%d\"]\n    healthcheck:\n"
+                 "services:\n  %s:\n    image: ${%s}\n    ports: [\"%d:%d\"]\n    healthcheck:\n"
                  "      test: [\"CMD\", \"curl\", \"-fs\", \"http://localhost:%d%s\"]\n    deploy:\n"
-                 "      replicas: %d\n" % (service, image_for(state), p.port, p.port, p.port,
+                 "      replicas: %d\n" % (service, IMAGE_KEYS[service], p.port, p.port, p.port,
                                          p.health_url("x").split("x:%d" % p.port, 1)[1], len(state["nodes"]))
                  + "".join(("    environment:\n" if i == 0 else "") + "      %s: ${%s}\n" % (k, k)
                            for i, k in enumerate(ENV_KEYS.get(service, ()))))
-    write_env_file(project_dir, service, db, app_secret)
-    state["compose"] = {"projectDir": project_dir, "service": service, "project": os.path.basename(project_dir)}
+    write_env_file(project_dir, service, image_for(state), db, app_secret)
+    state["compose"] = {"projectDir": project_dir, "service": service, "project": os.path.basename(project_dir),
+                        "imageVariable": IMAGE_KEYS[service]}
     # sshd uses the first SetEnv line only: extend the existing one with PATH
     for n in state["nodes"]:
         config = os.path.join(top, "ssh", n["name"], "sshd_config")
@@ -167,11 +174,19 @@ class Daemon:
         self.env_keys = ENV_KEYS.get(st["product"], ())
         self.created_env = {n["index"]: self.project_env() for n in self.nodes.nodes}
         self.nodes.start_env = lambda node: self.created_env.setdefault(node["index"], self.project_env())
+        # ... and the image: the nodes `up` started run the sandbox's version
+        self.created_image = {n["index"]: image_for(st) for n in self.nodes.nodes}
+        self.nodes.start_image = lambda node: self.created_image.setdefault(node["index"], self.project_image())
 
     def project_env(self):
         """The service's environment from the project's .env file now."""
         env = read_dotenv(os.path.join(self.conf["projectDir"], ".env"))
         return {k: env[k] for k in self.env_keys if k in env}
+
+    def project_image(self):
+        """The service's image from the project's .env file now ("" when unset)."""
+        key = IMAGE_KEYS[self.nodes.state["product"]]
+        return read_dotenv(os.path.join(self.conf["projectDir"], ".env")).get(key, "")
 
     def container(self, p):
         c, st = self.conf, self.nodes.state
@@ -190,7 +205,8 @@ class Daemon:
                                  "joget": "/opt/joget/tomcat.sh start"}[st["product"]],
             "CreatedAt": time.strftime("%Y-%m-%d %H:%M:%S +0000 UTC", time.gmtime(self.created)),
             "ExitCode": 0 if p["running"] else p["exitCode"], "Health": health,
-            "ID": uid(st["id"], name).replace("-", "")[:12], "Image": image_for(st),
+            "ID": uid(st["id"], name).replace("-", "")[:12],
+            "Image": self.created_image.get(p["index"]) or image_for(st),
             "Labels": "com.docker.compose.project=%s,com.docker.compose.service=%s,"
                       "com.docker.compose.container-number=%d,com.docker.compose.oneoff=False"
                       % (c["project"], c["service"], p["index"]),
@@ -305,16 +321,24 @@ class Daemon:
                     return 1, "", "the sandbox has %d nodes: cannot scale %s to %s\n" % (
                         len(self.nodes.nodes), svc, n)
                 scale = int(n)
+        image, out = self.project_image(), []
+        err = self.pull(image)
+        if err:
+            return 1, "", err
+        if image not in self.created_image.values():     # not on the host yet
+            out.append(" %s Pulling \n %s Pulled \n" % (self.conf["service"], self.conf["service"]))
         self.scale = scale
-        out, rc = [], 0
+        rc = 0
         wanted = self.project_env()
         recreated = set()
-        for n in self.nodes.nodes[:scale]:      # recreate: stop, new environment, start
-            if n["index"] in self.created_env and (force or self.created_env[n["index"]] != wanted):
+        for n in self.nodes.nodes[:scale]:      # recreate: stop, new environment and image, start
+            if n["index"] in self.created_env and (force or self.created_env[n["index"]] != wanted
+                                                   or self.created_image.get(n["index"]) != image):
                 cname = "%s-%s-%d" % (self.conf["project"], self.conf["service"], n["index"])
                 out.append(" Container %s  Recreate\n" % cname)
                 ok, msg = self.nodes.stop(n)
                 self.created_env[n["index"]] = dict(wanted)
+                self.created_image[n["index"]] = image
                 if ok:
                     ok, msg = self.nodes.start(n)
                 out.append(" Container %s  Recreated\n" % cname if ok else "Error response from daemon: %s\n" % msg)
@@ -322,6 +346,7 @@ class Daemon:
                 recreated.add(n["index"])
         for n in self.nodes.nodes[scale:]:
             self.created_env.pop(n["index"], None)     # removed: a later scale-up creates it anew
+            self.created_image.pop(n["index"], None)
         for name, action, ok, msg in self.nodes.scale(scale):
             cname = "%s-%s-%s" % (self.conf["project"], self.conf["service"], name.rsplit("-", 1)[1])
             out.append(" Container %s  %s\n" % (cname, {"start": "Started", "stop": "Removed"}[action]) if ok
@@ -332,6 +357,20 @@ class Daemon:
                 out.append(" Container %s-%s-%d  Running\n" % (self.conf["project"], self.conf["service"],
                                                                n["index"]))
         return rc, "", "".join(out)
+
+
+    def pull(self, image):
+        """None when the service's image can be used, else the error `up` prints
+        (Compose's for an unset variable, dockerd's for an unknown image)."""
+        service, key = self.conf["service"], IMAGE_KEYS[self.nodes.state["product"]]
+        if not image:
+            return ('WARN[0000] The "%s" variable is not set. Defaulting to a blank string.\n'
+                    'service "%s" has neither an image nor a build context specified: invalid compose project\n'
+                    % (key, service))
+        if image_version(self.nodes.state["product"], image) is None:
+            return (" %s Pulling \n %s Error \nError response from daemon: manifest for %s not found: "
+                    "manifest unknown: manifest unknown\n" % (service, service, image))
+        return None
 
 
 class _Handler(socketserver.StreamRequestHandler):

@@ -143,7 +143,8 @@ def amend_profile(state, path):
         prof["deployment"] = {"kind": "compose", "knownHosts": known,
                               "host": {"host": n1["address"], "port": n1["sshPort"], "user": state["sshUser"],
                                        "identity": "ssh/id_ed25519"},
-                              "projectDir": c["projectDir"], "service": c["service"]}
+                              "projectDir": c["projectDir"], "service": c["service"],
+                              "imageVariable": c["imageVariable"]}
     write_json(path, prof)
 
 

@@ -4,12 +4,16 @@ token auth (the static token file DIR/k8s/tokens.csv, as kube-apiserver's
 --token-auth-file): discovery (/version, /api, /apis, /api/v1, /apis/apps/v1,
 /apis/autoscaling/v2), the Deployment (GET, PATCH with strategic-merge, JSON merge
 or JSON patch; the scale subresource GET/PUT/PATCH), its Pods (one per sandbox node,
-readiness from the node's real health), the HorizontalPodAutoscaler and Events,
+readiness from the node's real health), the HorizontalPodAutoscalers (GET, LIST,
+POST, DELETE) and Events,
 Secrets and ConfigMaps (GET, LIST, PUT, PATCH; see k8s_config.py),
 as JSON objects or, when asked (Accept: ...;as=Table), as meta.k8s.io/v1 Tables.
 Objects live in namespace = deployment name = product id. Scaling to N runs the
 product's stop / start scripts on the nodes above / up to N, in the background,
-as the deployment controller would. Runs as `clusterdesk-sandbox serve-k8s`."""
+as the deployment controller would; a node started for the Deployment's image runs
+that image's version (installed first, see nodectl.py), and an image the emulated
+registry lacks leaves the pod waiting with ErrImagePull. Runs as
+`clusterdesk-sandbox serve-k8s`."""
 
 import copy
 import hashlib
@@ -47,21 +51,40 @@ class Deployment:
         self.events = []
         self.lock = threading.Lock()
         self.worker = ThreadPoolExecutor(max_workers=1)    # the "controller": one reconciliation at a time
+        self.nodes.start_image = lambda node: self.image   # pods are created with the Deployment's image
+        self.hpas = {}
+        self.add_hpa(self.name, obj.hpa_spec(self), created=self.created)
         self.event("ScalingReplicaSet", "Scaled up replica set %s to %d" % (self.replica_set(), self.replicas))
 
-    def template_hash(self):
-        return hashlib.sha256(self.image.encode()).hexdigest()[:10].translate(str.maketrans("01a3e", "bcdfg"))
+    def template_hash(self, image=None):
+        return hashlib.sha256((image or self.image).encode()).hexdigest()[:10].translate(
+            str.maketrans("01a3e", "bcdfg"))
 
-    def replica_set(self):
-        return "%s-%s" % (self.name, self.template_hash())
+    def replica_set(self, image=None):
+        return "%s-%s" % (self.name, self.template_hash(image))
 
     def pod_name(self, p):
         h = hashlib.sha256(("%s/%s" % (self.sid, p["name"])).encode()).hexdigest()
-        return "%s-%s" % (self.replica_set(), h[:5].translate(str.maketrans("0123a", "xzvwk")))
+        return "%s-%s" % (self.replica_set(p.get("image")), h[:5].translate(str.maketrans("0123a", "xzvwk")))
 
-    def event(self, reason, message):
+    def event(self, reason, message, **about):
         self.rv += 1
-        self.events.append(obj.event(self, self.rv, time.time(), reason, message))
+        self.events.append(obj.event(self, self.rv, time.time(), reason, message, **about))
+
+    def add_hpa(self, name, spec, labels=None, created=None):
+        """Stores an HPA (a new uid each time one is created); returns it."""
+        with self.lock:
+            self.rv += 1
+            self.hpas[name] = {"spec": obj.hpa_defaults(spec), "labels": labels or {}, "rv": self.rv,
+                               "created": created or time.time(),
+                               "uid": obj.uid(self.sid, "HorizontalPodAutoscaler", name, self.rv)}
+            return self.hpas[name]
+
+    def delete_hpa(self, name):
+        """Removes an HPA; returns it, or None when there is none of that name."""
+        with self.lock:
+            self.rv += 1
+            return self.hpas.pop(name, None)
 
     def pods(self):
         """The observed replicas 1..spec.replicas (a pod exists for each, running or not)."""
@@ -81,6 +104,10 @@ class Deployment:
         for name, action, ok, message in self.nodes.scale(self.replicas):
             if not ok:
                 say("k8s: %s %s failed: %s" % (action, name, message))
+            if not ok and self.nodes.info[name]["waiting"]:
+                image = self.nodes.info[name]["image"]
+                self.event("Failed", 'Failed to pull image "%s": %s' % (image, obj.pull_failure(image)),
+                           kind="Pod", name=self.pod_name({"name": name, "image": image}))
 
     def set_image(self, image):
         with self.lock:
@@ -94,6 +121,8 @@ class Deployment:
             self.changed = time.time()
             self.event("ScalingReplicaSet", "Scaled down replica set %s to 0 from %d" % (old_rs, self.replicas))
             self.event("ScalingReplicaSet", "Scaled up replica set %s to %d" % (self.replica_set(), self.replicas))
+        if any(i["waiting"] for i in self.nodes.info.values()):
+            self.worker.submit(self._reconcile)     # pods waiting for an image try the new one
 
     def apply_patch(self, ctype, body):
         """Applies a patch of the Deployment (or its Scale when scale=True); only
@@ -197,8 +226,14 @@ class Handler(BaseHTTPRequestHandler):
     def do_PATCH(self):
         self.route("PATCH")
 
+    def do_POST(self):
+        self.route("POST")
+
+    def do_DELETE(self):
+        self.route("DELETE")
+
     def route(self, method):
-        body = self.body() if method != "GET" else b""
+        body = self.body() if method != "GET" else b""     # DELETE: DeleteOptions, not acted on
         if not self.authorised():
             return
         url = urllib.parse.urlsplit(self.path)
@@ -267,7 +302,43 @@ class Handler(BaseHTTPRequestHandler):
             details = {"name": name, "kind": resource} if e.code == 409 else None
             return self.send(e.code, obj.status(e.code, e.reason, e.message, details))
 
+    def hpa_write(self, method, d, ns, name, body):
+        """POST (create) and DELETE of HorizontalPodAutoscalers."""
+        group, res = "autoscaling", "horizontalpodautoscalers"
+        if ns != d.namespace:
+            return self.send(404, obj.not_found("namespaces", "", ns))
+        if method == "DELETE":
+            gone = d.delete_hpa(name)
+            if gone is None:
+                return self.send(404, obj.not_found(res, group, name))
+            return self.send(200, obj.deleted(name, group, res, gone["uid"]))
+        new = json.loads(body or b"null")
+        if not isinstance(new, dict):
+            return self.send(400, obj.status(400, "BadRequest", "the request body is not a JSON object"))
+        meta, spec = new.get("metadata") or {}, new.get("spec") or {}
+        name = meta.get("name") or ""
+        if meta.get("namespace") not in (None, ns):
+            return self.send(400, obj.status(400, "BadRequest", "the namespace of the provided object does not "
+                                                                "match the namespace sent on the request"))
+        missing = [f for f, ok in (("metadata.name", name), ("spec.maxReplicas", isinstance(
+            spec.get("maxReplicas"), int) and spec["maxReplicas"] >= 1), ("spec.scaleTargetRef.name", (
+                spec.get("scaleTargetRef") or {}).get("name"))) if not ok]
+        if missing:
+            return self.send(422, obj.status(422, "Invalid", 'HorizontalPodAutoscaler.autoscaling "%s" is invalid: '
+                                             '%s: Required value' % (name, missing[0]),
+                                             {"name": name, "group": group, "kind": "HorizontalPodAutoscaler"}))
+        if name in d.hpas:
+            return self.send(409, obj.status(409, "AlreadyExists", '%s.%s "%s" already exists' % (res, group, name),
+                                             {"name": name, "group": group, "kind": res}))
+        d.add_hpa(name, spec, meta.get("labels"))
+        return self.send(201, obj.hpa(d, d.pods(), name))
+
     def resource(self, method, d, gv, ns, resource, name, sub, query, body):
+        if (gv, resource) == ("autoscaling/v2", "horizontalpodautoscalers") and sub is None and (
+                (method == "DELETE" and name) or (method == "POST" and not name)):
+            return self.hpa_write(method, d, ns, name, body)
+        if method in ("POST", "DELETE"):
+            return self.send(405, obj.status(405, "MethodNotAllowed", "the server does not allow this method"))
         if gv == "v1" and resource in ("secrets", "configmaps"):
             return self.config_object(method, d, ns, resource, name, sub, body)
         known = {("apps/v1", "deployments"): ("Deployment", "apps"), ("v1", "pods"): ("Pod", ""),
@@ -287,7 +358,7 @@ class Handler(BaseHTTPRequestHandler):
         elif resource == "deployments":
             items = [obj.deployment(d, pods)] if mine else []
         else:
-            items = [obj.hpa(d, pods)] if mine else []
+            items = [obj.hpa(d, pods, n) for n in sorted(d.hpas)] if mine else []
         as_table = "as=Table" in self.headers.get("Accept", "") and method == "GET" and sub is None
         if name is None:
             if method != "GET":

@@ -1,7 +1,7 @@
 """The Kubernetes API objects the emulation (k8s.py) serves, in the real JSON shapes of
 the API (v1.30): discovery documents, apps/v1 Deployment, autoscaling/v1 Scale,
 core/v1 Pod and Event, autoscaling/v2 HorizontalPodAutoscaler, list wrappers and
-the meta/v1 Status of errors. As in the real API, zero counts in a Deployment's
+the meta/v1 Status of errors and of deletions. As in the real API, zero counts in a Deployment's
 status (readyReplicas, availableReplicas, ...) are left out, not sent as 0."""
 
 from .nodectl import rfc3339, uid
@@ -18,6 +18,13 @@ def status(code, reason, message, details=None):
     if details:
         s["details"] = details
     return s
+
+
+def deleted(name, group, resource, object_uid):
+    """What DELETE answers for a resource whose registry does not return the deleted
+    object (HPAs among them): Success with the object's name, group, resource, uid."""
+    return {"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Success",
+            "details": {"name": name, "group": group, "kind": resource, "uid": object_uid}}
 
 
 def not_found(resource, group, name):
@@ -61,7 +68,7 @@ def discovery(path, server_address):
                                       _res("deployments/scale", "Scale", ["get", "patch", "update"],
                                            group="autoscaling", version="v1")]),
         "/apis/autoscaling/v2": ("autoscaling/v2", [_res("horizontalpodautoscalers", "HorizontalPodAutoscaler",
-                                                         ["get", "list"], ["hpa"])]),
+                                                         ["create", "delete", "get", "list"], ["hpa"])]),
     }
     if path in lists:
         gv, resources = lists[path]
@@ -95,8 +102,9 @@ def _condition(ctype, ok, t, reason=None, message=None, update=False):
 
 def deployment(d, pods):
     ready = sum(1 for p in pods if p["ready"])
+    updated = sum(1 for p in pods if p["image"] == d.image)
     st = {"observedGeneration": d.generation}
-    for key, value in (("replicas", len(pods)), ("updatedReplicas", len(pods)), ("readyReplicas", ready),
+    for key, value in (("replicas", len(pods)), ("updatedReplicas", updated), ("readyReplicas", ready),
                        ("availableReplicas", ready), ("unavailableReplicas", max(0, d.replicas - ready))):
         if value:
             st[key] = value
@@ -126,12 +134,12 @@ def deployment(d, pods):
         "status": st}
 
 
-def container_spec(d):
+def container_spec(d, image=None):
     from .k8s_config import ENVIRONMENT
     env = [{"name": var, "valueFrom": {("secretKeyRef" if kind == "Secret" else "configMapKeyRef"):
                                        {"name": name, "key": key}}}
            for var, (kind, name, key) in sorted(ENVIRONMENT.get(d.nodes.state["product"], {}).items())]
-    spec = {"name": d.name, "image": d.image}
+    spec = {"name": d.name, "image": image or d.image}
     if env:
         spec["env"] = env
     return dict(spec, **{"ports": [{"containerPort": d.port, "protocol": "TCP"}],
@@ -145,11 +153,21 @@ def scale(d, pods):
             "spec": {"replicas": d.replicas}, "status": {"replicas": len(pods), "selector": "app=" + d.name}}
 
 
+def pull_failure(image):
+    """The kubelet's message when an image cannot be pulled (containerd's words)."""
+    ref = image if "/" in image.split(":")[0] and "." in image.split("/")[0] else "docker.io/" + image
+    return ('rpc error: code = NotFound desc = failed to pull and unpack image "%s": failed to resolve '
+            'reference "%s": %s: not found' % (ref, ref, ref))
+
+
 def pod(d, p):
     name = d.pod_name(p)
     started = p["started"]
+    image = p["image"]
     if p["running"]:
         state = {"running": {"startedAt": rfc3339(started)}}
+    elif p["waiting"]:
+        state = {"waiting": {"reason": p["waiting"], "message": pull_failure(image)}}
     else:
         code = p["exitCode"]
         state = {"terminated": {"exitCode": code, "reason": "Error" if code else "Completed",
@@ -157,20 +175,22 @@ def pod(d, p):
                                 "containerID": "containerd://" + uid(d.sid, "c", name).replace("-", "")}}
     t = p["started"]
     cs = {"name": d.name, "state": state, "lastState": {}, "ready": p["ready"], "restartCount": p["restarts"],
-          "image": d.image, "imageID": "docker.io/" + d.image.split(":")[0] + "@sha256:"
-          + uid(d.image).replace("-", "") * 2, "containerID": "containerd://" + uid(d.sid, "c", name).replace("-", ""),
-          "started": p["running"]}
+          "image": image, "imageID": "" if p["waiting"] else "docker.io/" + image.split(":")[0] + "@sha256:"
+          + uid(image).replace("-", "") * 2, "started": p["running"]}
+    if not p["waiting"]:
+        cs["containerID"] = "containerd://" + uid(d.sid, "c", name).replace("-", "")
     return {
         "kind": "Pod", "apiVersion": "v1",
         "metadata": _meta(d, name, d.created, "Pod", {
-            "generateName": d.replica_set() + "-", "labels": {"app": d.name, "pod-template-hash": d.template_hash()},
-            "ownerReferences": [{"apiVersion": "apps/v1", "kind": "ReplicaSet", "name": d.replica_set(),
-                                 "uid": uid(d.sid, "ReplicaSet", d.replica_set()), "controller": True,
+            "generateName": d.replica_set(image) + "-",
+            "labels": {"app": d.name, "pod-template-hash": d.template_hash(image)},
+            "ownerReferences": [{"apiVersion": "apps/v1", "kind": "ReplicaSet", "name": d.replica_set(image),
+                                 "uid": uid(d.sid, "ReplicaSet", d.replica_set(image)), "controller": True,
                                  "blockOwnerDeletion": True}]}),
-        "spec": {"containers": [container_spec(d)], "restartPolicy": "Always", "nodeName": p["name"],
+        "spec": {"containers": [container_spec(d, image)], "restartPolicy": "Always", "nodeName": p["name"],
                  "terminationGracePeriodSeconds": 30, "dnsPolicy": "ClusterFirst",
                  "schedulerName": "default-scheduler"},
-        "status": {"phase": "Running",
+        "status": {"phase": "Pending" if p["waiting"] else "Running",
                    "conditions": [_condition("Initialized", True, d.created),
                                   _condition("Ready", p["ready"], t, None if p["ready"] else "ContainersNotReady",
                                              None if p["ready"] else "containers with unready status: [%s]" % d.name),
@@ -181,15 +201,37 @@ def pod(d, p):
                    "startTime": rfc3339(d.created), "containerStatuses": [cs], "qosClass": "BestEffort"}}
 
 
-def hpa(d, pods):
+CPU_80 = {"type": "Resource", "resource": {"name": "cpu", "target": {"type": "Utilization",
+                                                                    "averageUtilization": 80}}}
+
+
+def hpa_spec(d):
+    """The spec of the HPA `up` creates: the Deployment, 1 to node count replicas, CPU."""
+    return {"scaleTargetRef": {"kind": "Deployment", "name": d.name, "apiVersion": "apps/v1"},
+            "minReplicas": 1, "maxReplicas": len(d.nodes.nodes), "metrics": [dict(CPU_80)]}
+
+
+def hpa_defaults(spec):
+    """The API server's defaulting of an autoscaling/v2 HPA spec."""
+    out = dict(spec)
+    out.setdefault("minReplicas", 1)
+    if not out.get("metrics"):
+        out["metrics"] = [dict(CPU_80)]
+    return out
+
+
+def hpa(d, pods, name=None):
+    """The HPA `name` (default: the one named after the Deployment) of d.hpas."""
+    name = name or d.name
+    h = d.hpas[name]
+    mine = h["spec"].get("scaleTargetRef", {}).get("name") == d.name
     return {
         "kind": "HorizontalPodAutoscaler", "apiVersion": "autoscaling/v2",
-        "metadata": _meta(d, d.name, d.created, "HorizontalPodAutoscaler"),
-        "spec": {"scaleTargetRef": {"kind": "Deployment", "name": d.name, "apiVersion": "apps/v1"},
-                 "minReplicas": 1, "maxReplicas": len(d.nodes.nodes),
-                 "metrics": [{"type": "Resource", "resource": {"name": "cpu", "target": {
-                     "type": "Utilization", "averageUtilization": 80}}}]},
-        "status": {"currentReplicas": len(pods), "desiredReplicas": d.replicas,
+        "metadata": _meta(d, name, h["created"], "HorizontalPodAutoscaler",
+                          dict({"uid": h["uid"], "resourceVersion": str(h["rv"])},
+                               **({"labels": h["labels"]} if h.get("labels") else {}))),
+        "spec": h["spec"],
+        "status": {"currentReplicas": len(pods) if mine else 0, "desiredReplicas": d.replicas if mine else 0,
                    "currentMetrics": [{"type": "Resource", "resource": {"name": "cpu", "current": {
                        "averageValue": "12m", "averageUtilization": 6}}}],
                    "conditions": [_condition("AbleToScale", True, d.created, "ReadyForNewScale",
@@ -201,6 +243,7 @@ def hpa(d, pods):
 
 def event(d, n, t, reason, message, kind="Deployment", name=None):
     name = name or d.name
+    component = "kubelet" if kind == "Pod" else "deployment-controller"
     return {"kind": "Event", "apiVersion": "v1",
             "metadata": {"name": "%s.%x" % (name, int(t * 1e9)), "namespace": d.namespace,
                          "uid": uid(d.sid, "Event", n), "resourceVersion": str(n), "creationTimestamp": rfc3339(t)},
@@ -208,9 +251,9 @@ def event(d, n, t, reason, message, kind="Deployment", name=None):
                                "uid": uid(d.sid, kind, name),
                                "apiVersion": "apps/v1" if kind == "Deployment" else "v1"},
             "reason": reason, "message": message,
-            "source": {"component": "deployment-controller"}, "firstTimestamp": rfc3339(t),
-            "lastTimestamp": rfc3339(t), "count": 1, "type": "Normal", "eventTime": None,
-            "reportingComponent": "deployment-controller", "reportingInstance": ""}
+            "source": {"component": component}, "firstTimestamp": rfc3339(t),
+            "lastTimestamp": rfc3339(t), "count": 1, "type": "Warning" if reason == "Failed" else "Normal",
+            "eventTime": None, "reportingComponent": component, "reportingInstance": ""}
 
 
 # --- meta.k8s.io/v1 Table: what `kubectl get` without -o asks for -----------------------
@@ -229,11 +272,12 @@ def _cells(item):
                 ("Up-to-date", st.get("updatedReplicas", 0)), ("Available", st.get("availableReplicas", 0))]
     if kind == "Pod":
         cs = st["containerStatuses"][0]
-        term = cs["state"].get("terminated")
+        term = cs["state"].get("terminated") or cs["state"].get("waiting")
         return [("Ready", "%d/1" % cs["ready"]), ("Status", term["reason"] if term else st["phase"]),
                 ("Restarts", cs["restartCount"]), ("IP", st["podIP"]), ("Node", spec["nodeName"])]
     if kind == "HorizontalPodAutoscaler":
-        return [("Reference", "Deployment/" + spec["scaleTargetRef"]["name"]),
+        return [("Reference", "%s/%s" % (spec["scaleTargetRef"].get("kind", "Deployment"),
+                                         spec["scaleTargetRef"]["name"])),
                 ("Targets", "cpu: 6%/80%"), ("MinPods", spec["minReplicas"]), ("MaxPods", spec["maxReplicas"]),
                 ("Replicas", st["currentReplicas"])]
     if kind == "Secret":

@@ -10,7 +10,9 @@ in the background, writes the PID file and returns. The server (`serve`) warms u
 (JATOS does not listen yet, as Play binds its port only once the application has
 loaded; Tomcat binds at once but accepts only when the web application is deployed),
 then answers the product's endpoints and writes log lines as it goes. `stop` ends it
-as the product's scripts do. `install-release` is install-release.sh."""
+as the product's scripts do. `install-release` is install-release.sh. Starts, refusals,
+migrations, serving, stops and the health / version answers are appended to the
+sandbox's event record (events.py)."""
 
 import argparse
 import asyncio
@@ -21,7 +23,7 @@ import subprocess
 import sys
 import time
 
-from . import configs, effective, ossettings, schema
+from . import configs, effective, events, ossettings, schema
 from .db import Client, DbError
 from .faults import FaultReader
 from .httpserver import listening_socket, make_client_handler
@@ -50,7 +52,16 @@ class Node:
         self.cfg = configs.load_node_config(self.pid, install_dir, self.name)
         self.name = self.cfg["name"]
         self.faults = FaultReader(self.home)
+        self.events = self.settings.get("eventsFile")       # DIR/events.jsonl (see events.py)
+        self.migrated = None        # {from, to} when this start migrated the schema
         os.makedirs(os.path.join(self.home, "run"), exist_ok=True)
+
+    def event(self, event, version=None, **fields):
+        """Appends to DIR/events.jsonl; a failed write never stops the node."""
+        try:
+            events.record(self.events, self.name, event, version or self.version, **fields)
+        except OSError:
+            pass
 
     @property
     def pidfile(self):
@@ -121,6 +132,7 @@ def _check_database(node):
             for eid in range(start, known + 1):
                 node.log("INFO", "p.a.d.e.ApplicationEvolutions", "Applying evolution %d.sql" % eid)
             schema.jatos_apply(client, start, known)
+            node.migrated = {"from": str(have or 0), "to": str(known)}
             node.log("INFO", "p.a.d.e.ApplicationEvolutions",
                      "Database 'default' is up to date (evolution %d)" % known)
     elif pid == "openspecimen":
@@ -141,6 +153,7 @@ def _check_database(node):
             node.log("INFO", "liquibase.changelog", "Upgrading database schema from %s to %s"
                      % (have or "(empty)", version))
             schema.os_upgrade(client, version)
+            node.migrated = {"from": have or "", "to": version}
             node.log("INFO", "c.k.o.c.u.DbUpgrade", "Database upgraded to %s" % version)
     else:
         if refuse:
@@ -178,6 +191,7 @@ def start(install_dir):
         msg = ("There seems to be a running JATOS." if node.pid == "jatos" else
                "Tomcat appears to still be running with PID %d. Start aborted." % running)
         print(msg)
+        node.event("refused", reason="already running (pid %d)" % running)
         return 1
     try:
         os.unlink(node.pidfile)
@@ -185,10 +199,12 @@ def start(install_dir):
         pass
     if not can_bind(node.cfg["address"], node.cfg["port"]):
         print("Some other program is using port %d on %s already." % (node.cfg["port"], node.cfg["address"]))
+        node.event("refused", reason="port %d on %s is taken" % (node.cfg["port"], node.cfg["address"]))
         return 1
     try:
         _check_database(node)
     except Refusal as e:
+        node.event("refused", reason=str(e))
         if node.pid == "jatos":
             node.log("ERROR", "", "JATOS did not start: %s" % e, which="loader")
         else:
@@ -203,6 +219,9 @@ def start(install_dir):
                                 start_new_session=True, cwd=install_dir)
     with open(node.pidfile, "w") as f:
         f.write("%d\n" % proc.pid)
+    node.event("starting", pid=proc.pid)
+    if node.migrated:       # recorded after `starting`, where the real products migrate (warm-up)
+        node.event("migrated", **node.migrated)
     if node.pid == "jatos":
         print("Starting JATOS...started")
         print("To use JATOS type %s:%d in your browser's address bar" % (node.cfg["address"], node.cfg["port"]))
@@ -239,6 +258,7 @@ def stop(install_dir, timeout=20.0):
         os.kill(pid, signal.SIGKILL)
         while pid_alive(pid):
             time.sleep(0.05)
+        node.event("killed", pid=pid, reason="did not stop within %.0f s" % timeout)
     try:
         os.unlink(node.pidfile)
     except FileNotFoundError:
@@ -259,6 +279,9 @@ class Server:
         self.stopping = asyncio.Event()
         self.requests = 0
         self.started = time.time()
+        p = product(node.pid)
+        self.health_path = p.base_path + p.health
+        self.version_path = "/jatos/signin" if node.pid == "jatos" else None    # OpenSpecimen: health = version
 
     def app_log(self, level, logger, message, thread="main"):
         self.node.log(level, logger, message, thread=thread)
@@ -279,6 +302,10 @@ class Server:
     def on_request(self, method, target, status):
         self.requests += 1
         n = self.node
+        path = target.split("?", 1)[0]
+        kind = "health" if path == self.health_path else "version" if path == self.version_path else None
+        if kind:
+            n.event(kind, self.node.faults.current().get("wrongVersion"), path=path, status=status)
         if n.pid == "jatos":
             if target.startswith("/jatos"):
                 n.log("INFO", "s.RequestLoggingFilter", "%s %s took 2ms and returned %d" % (method, target, status),
@@ -343,6 +370,7 @@ class Server:
             sock = listening_socket(address, port)
         server = await asyncio.start_server(make_client_handler(self.handle, self.on_request, with_body=True),
                                            sock=sock)
+        n.event("serving", pid=os.getpid())
         if n.pid == "jatos":
             self.app_log("INFO", "p.c.s.PekkoHttpServer", "Listening for HTTP on /%s:%d" % (address, port))
             self.app_log("INFO", "s.JatosStartup", "JATOS %s started" % n.version)
@@ -369,16 +397,18 @@ class Server:
 def serve(install_dir):
     node = Node(install_dir)
     effective.write(node.home, node.pid, node.name, node.cfg)     # what this start actually took
+    code = 0
     try:
         asyncio.run(Server(node).run())
     except OSError as e:
         node.log("ERROR", "play.core.server.ProdServerStart" if node.pid == "jatos" else
                  "org.apache.catalina.core.StandardService.initInternal", "Failed to bind: %s" % e)
-        return 1
+        code = 1
     finally:
+        node.event("stopped", pid=os.getpid(), code=code)
         if node.pid == "jatos" and read_pidfile(node.pidfile) == os.getpid():
             os.unlink(node.pidfile)     # Play removes RUNNING_PID on a clean exit
-    return 0
+    return code
 
 
 def main(argv):

@@ -6,7 +6,15 @@ scripts (`loader.sh start|stop`, `bin/startup.sh`/`bin/shutdown.sh`,
 health endpoint with a short timeout (1 s; all nodes at once). A pod / container
 maps 1:1 to a node: node K is replica K. Restarts are counted whenever a node's
 process id is seen to change (on each request: two restarts between two requests
-count as one)."""
+count as one).
+
+Images: a replica started with an image (the Deployment's, the container's) whose
+tag names another version than the node's current release first gets that release
+installed (release.install_version: built in place, as make-release and
+install-release.sh would), then starts and migrates the schema itself. The emulated
+registry holds the product's image (IMAGES) with every tag of the product's version
+format whose major version that image line has (REGISTRY_MAJORS); any other image
+cannot be pulled: the replica does not start and waits with ErrImagePull."""
 
 import hashlib
 import os
@@ -14,18 +22,38 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-from . import cluster, ssh
-from .products import product
-from .util import pid_state
+from . import cluster, release, ssh
+from .products import check_version, product
+from .util import SandboxError, pid_state, say, version_key
 
 START = {"jatos": "loader.sh start", "openspecimen": "bin/startup.sh", "joget": "tomcat.sh start"}
 STOP = {"jatos": "loader.sh stop", "openspecimen": "bin/shutdown.sh", "joget": "tomcat.sh stop"}
 IMAGES = {"jatos": "jatos/jatos", "openspecimen": "krishagni/openspecimen",
           "joget": "jogetworkflow/joget-dx8-tomcat9"}
+REGISTRY_MAJORS = {"jatos": (3,), "openspecimen": (9, 10, 11), "joget": (8,)}
 
 
 def image_for(state):
     return "%s:%s" % (IMAGES[state["product"]], state["version"])
+
+
+def image_version(pid, image):
+    """The version the emulated registry's image `image` holds for product `pid`
+    (jatos/jatos:3.10.5 -> 3.10.5; docker.io/ may precede the name), or None
+    when there is no such image (another product, an unknown tag, a digest)."""
+    name, sep, tag = (image or "").rpartition(":")
+    if not sep or "/" in tag:
+        return None
+    for prefix in ("docker.io/library/", "docker.io/"):
+        if name.startswith(prefix):
+            name = name[len(prefix):]
+    if name != IMAGES[pid]:
+        return None
+    try:
+        check_version(pid, tag)
+    except SandboxError:
+        return None
+    return tag if version_key(tag)[0] in REGISTRY_MAJORS[pid] else None
 
 
 def uid(*parts):
@@ -47,12 +75,15 @@ class Nodes:
         self.product = product(self.state["product"])
         self.lock = threading.Lock()
         now = time.time()
-        self.info = {n["name"]: {"pid": 0, "restarts": 0, "started": now, "finished": None, "exitCode": 0}
+        self.info = {n["name"]: {"pid": 0, "restarts": 0, "started": now, "finished": None, "exitCode": 0,
+                                 "image": image_for(self.state), "waiting": None}
                      for n in self.state["nodes"]}
         self.pool = ThreadPoolExecutor(max_workers=min(64, len(self.state["nodes"])))
         # node -> {name: value}: the environment a start gives the node (the orchestrator's
         # Secrets / ConfigMaps or .env file); None: the node's own config files only
         self.start_env = None
+        # node -> the image a start creates the replica with (None: the node's own release)
+        self.start_image = None
         self.observe_all()
 
     @property
@@ -97,11 +128,42 @@ class Nodes:
         """(ok, message). Starting a running node is not an error (idempotent, as the orchestrators are)."""
         if cluster.node_pids(node):
             return True, "already running"
+        if self.start_image:
+            ok, message = self.pull(node, self.start_image(node))
+            if not ok:
+                return False, message
         r = self._run(node, START[self.state["product"]], self.start_env(node) if self.start_env else None)
         self.observe(node)
         return r.returncode == 0, (r.stderr or r.stdout).strip()
 
+    def pull(self, node, image):
+        """Puts the release of `image` on the node (installing it when the node runs
+        another version). (False, message) and ErrImagePull when there is no such image."""
+        info = self.info[node["name"]]
+        with self.lock:
+            info["image"] = image
+        version = image_version(self.state["product"], image)
+        if version is None:
+            with self.lock:
+                info["waiting"] = "ErrImagePull"
+            return False, "manifest for %s not found: manifest unknown: manifest unknown" % image
+        try:
+            was = release.install_version(node["installDir"], version)
+        except (SandboxError, OSError) as e:
+            return False, "cannot install %s on %s: %s" % (version, node["name"], e)
+        if was != version:
+            say("%s: installed %s (was %s) for image %s" % (node["name"], version, was, image))
+        with self.lock:
+            info["waiting"] = None
+        return True, ""
+
+    def forget(self, node):
+        """The replica is removed (scaled away): no image pull is pending for it."""
+        with self.lock:
+            self.info[node["name"]]["waiting"] = None
+
     def stop(self, node):
+        self.forget(node)
         if not cluster.node_pids(node):
             return True, "not running"
         r = self._run(node, STOP[self.state["product"]])
@@ -117,4 +179,6 @@ class Nodes:
                     done.append((n["name"], "start") + self.start(n))
             elif cluster.node_pids(n):
                 done.append((n["name"], "stop") + self.stop(n))
+            else:
+                self.forget(n)
         return done

@@ -10,6 +10,7 @@ import subprocess
 from .products import product
 from .util import say, write_json
 
+INSTALL_COMMAND = "{installDir}/install-release.sh {package} {version}"
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", ".."))
 
 
@@ -52,6 +53,9 @@ def build(state):
             overrides["defaults"] = {"dataDir": state["shared"]}
         else:
             overrides["defaults"] = {"dataDir": os.path.join(state["shared"], "wflow")}
+        if state.get("deployment", "hosts") == "hosts":
+            # an upgrade uploads the package and installs it with the release's own script
+            overrides["commands"] = {"install": INSTALL_COMMAND}
     prof["presetOverrides"] = overrides
     return prof
 

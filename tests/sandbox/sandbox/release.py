@@ -5,9 +5,13 @@ copy of the node simulation in lib/. A node keeps releases/<version>/ and a `cur
 link; the product's configuration and logs live in the node's persistent/ folder and
 are linked into each release, so switching `current` upgrades and keeps the config.
 
-make-release packs a release as .tar.gz or .zip; `install-release.sh PACKAGE VERSION`
-in a node's install folder unpacks it into releases/<VERSION> and switches `current`."""
+make-release packs a release as .tar.gz or .zip (and writes <package>.sha256 in
+sha256sum's format beside it); `install-release.sh PACKAGE VERSION` in a node's
+install folder unpacks it into releases/<VERSION> and switches `current`.
+install_version does the same without a package, for the orchestrator emulations
+(an image of another version "pulled" onto the node)."""
 
+import hashlib
 import json
 import os
 import shutil
@@ -134,7 +138,20 @@ def make_package(pid, version, out):
                 t.add(root, arcname=top_folder(pid, version))
         else:
             raise SandboxError("the package name must end in .tar.gz, .tgz or .zip")
+    write_checksum(out)
     return out
+
+
+def write_checksum(package):
+    """<package>.sha256: `<64 hex>  <file name>` as `sha256sum` prints it (so that
+    `sha256sum -c` run in the package's folder checks it)."""
+    h = hashlib.sha256()
+    with open(package, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    with open(package + ".sha256", "w") as f:
+        f.write("%s  %s\n" % (h.hexdigest(), os.path.basename(package)))
+    return package + ".sha256"
 
 
 def _unpack(package, dest):
@@ -212,20 +229,46 @@ def install_package(install_dir, package, version):
             raise SandboxError("%s holds %s, but this node runs %s" % (package, info.get("product"), pid))
         if info.get("version") != version:
             raise SandboxError("%s holds version %s, not %s" % (package, info.get("version"), version))
-        target = os.path.join(releases, version)
-        if os.path.realpath(target) == current_real:
-            raise SandboxError("%s %s is already installed and current" % (product(pid).display, version))
-        if os.path.exists(target):
-            shutil.rmtree(target)
-        shutil.move(root, target)
+        if os.path.realpath(os.path.join(releases, version)) == current_real:
+            # Safe to run twice, as an install command must be: an upgrade that was
+            # interrupted after this point runs it again.
+            return "%s %s is already installed and current; nothing to do" % (product(pid).display, version)
+        _switch(home, current_real, root, pid, version)
+    return ("Installed %s %s (was %s): current -> releases/%s; configuration and logs kept"
+            % (product(pid).display, version, current_info["version"], version))
+
+
+def _switch(home, current_real, root, pid, version):
+    """Moves the unpacked release `root` to releases/<version> (replacing a leftover
+    of an earlier attempt), links persistent/ into it and switches `current`."""
+    target = os.path.join(home, "releases", version)
+    if os.path.exists(target):
+        shutil.rmtree(target)
+    shutil.move(root, target)
     adopt(home, target, pid)
     if pid == "jatos":      # Play's RUNNING_PID lives in the install folder
         old_pid = os.path.join(current_real, "RUNNING_PID")
         if os.path.exists(old_pid):
             shutil.move(old_pid, os.path.join(target, "RUNNING_PID"))
     symlink_force(os.path.join("releases", version), os.path.join(home, "current"))
-    return ("Installed %s %s (was %s): current -> releases/%s; configuration and logs kept"
-            % (product(pid).display, version, current_info["version"], version))
+
+
+def install_version(install_dir, version):
+    """What the orchestrator emulations do when a container of another version is
+    created on a node: the release is built in place (as make-release builds it)
+    and installed as install-release.sh would. Returns the previous version."""
+    home = node_home_of(install_dir)
+    current_real = os.path.realpath(install_dir)
+    with open(os.path.join(current_real, "lib", "release.json")) as f:
+        current_info = json.load(f)
+    pid = current_info["product"]
+    if current_info["version"] == version:
+        return version
+    with tempfile.TemporaryDirectory(dir=home, prefix=".unpack-") as tmp:
+        root = os.path.join(tmp, top_folder(pid, version))
+        build_tree(pid, check_version(pid, version), root)
+        _switch(home, current_real, root, pid, version)
+    return current_info["version"]
 
 
 def install_fresh(home, pid, version):

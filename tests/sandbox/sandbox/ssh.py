@@ -65,12 +65,16 @@ def node_dir(top, name):
 
 
 def write_config(top, name, address, home):
-    """The node's sshd_config. Sessions get the node's own HOME (`home`, an empty
-    folder), as a login on a separate machine would: the developer's ~/.bashrc
-    (which bash reads for commands over SSH) stays out of the simulated hosts."""
+    """The node's sshd_config. Sessions get the node's own HOME (`home`), as a login
+    on a separate machine would: the developer's ~/.bashrc (which bash reads for
+    commands over SSH) stays out of the simulated hosts. They also start in it:
+    SFTP through sftp-server's -d, commands through the .bashrc written there."""
     d = node_dir(top, name)
     os.makedirs(d, mode=0o700, exist_ok=True)
     os.makedirs(home, mode=0o700, exist_ok=True)
+    with open(os.path.join(home, ".bashrc"), "w") as f:
+        f.write("# clusterdesk-sandbox: sessions start in the node's HOME, as sshd's chdir would\n"
+                "cd \"$HOME\" 2>/dev/null\n")
     hostkey = os.path.join(d, "ssh_host_ed25519_key")
     keygen(hostkey, "sshd@" + name)
     config = os.path.join(d, "sshd_config")
@@ -93,7 +97,7 @@ def write_config(top, name, address, home):
         "PrintMotd no",
         "SetEnv HOME=" + home,
         "LogLevel INFO",
-        "Subsystem sftp " + (sftp if os.path.exists(sftp) else "internal-sftp"),
+        "Subsystem sftp %s -d %s" % (sftp if os.path.exists(sftp) else "internal-sftp", home),
     ]
     with open(config, "w") as f:
         f.write("\n".join(lines) + "\n")

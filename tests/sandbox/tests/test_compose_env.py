@@ -45,7 +45,8 @@ class ComposeEnv(OrchestratorTestCase):
             values = dict(line.split("=", 1) for line in read(env_path).splitlines()
                           if line and not line.startswith("#"))
             self.assertEqual(sorted(values), ["JATOS_DB_PASSWORD", "JATOS_DB_URL", "JATOS_DB_USERNAME",
-                                            "JATOS_MULTINODE", "JATOS_SECRET"])
+                                            "JATOS_IMAGE", "JATOS_MULTINODE", "JATOS_SECRET"])
+            self.assertEqual(values["JATOS_IMAGE"], "jatos/jatos:3.10.4")
             eff = self.effective(sb)
             self.assertEqual(eff["jatos-1"]["secretSha256"], hashlib.sha256(values["JATOS_SECRET"].encode()).hexdigest())
             self.assertEqual(eff["jatos-1"]["dbUrl"], values["JATOS_DB_URL"])

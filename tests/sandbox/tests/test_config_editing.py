@@ -44,7 +44,7 @@ class ConfigEditing(SandboxTestCase):
             # --- SFTP on every node ----------------------------------------------------------
             for k in (1, 2):
                 config = read(os.path.join(sb.dir, "ssh", sb.node(k)["name"], "sshd_config"))
-                self.assertRegex(config, r"(?m)^Subsystem sftp (internal-sftp|/\S+sftp-server)$")
+                self.assertRegex(config, r"(?m)^Subsystem sftp (internal-sftp|/\S+sftp-server) -d /\S+/home$")
             local = os.path.join(sb.dir, "upload.txt")
             with open(local, "w") as f:
                 f.write("payload %d\n" % os.getpid())
