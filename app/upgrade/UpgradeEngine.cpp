@@ -37,6 +37,13 @@ void UpgradeEngine::open()
                     SshCredentials {m_keychain.entry(node.ssh->passphrase.name),
                         m_keychain.entry(node.ssh->password.name)});
         }
+        if (p.deployment.kind == DeploymentKind::Compose) {
+            const SshTarget &host = p.deployment.compose.host;
+            secrets.composeHost = SshCredentials {
+                m_keychain.entry(host.passphrase.name), m_keychain.entry(host.password.name)};
+        }
+        if (p.deployment.kind == DeploymentKind::Kubernetes)
+            secrets.kubeToken = m_keychain.entry(p.deployment.kubernetes.token.name);
         secrets.all = m_keychain.values();
         for (const QString &name : ProfileSecrets::entriesOf(p)) {
             if (!m_keychain.problem(name).isEmpty())

@@ -24,14 +24,6 @@ QString outputTail(const SshCommandResult &r)
 
 constexpr std::chrono::seconds shortCommand {30};
 
-// Waits a quarter of a second between two looks at a node, unless the run is cancelled.
-bool pause(const std::atomic_bool &cancel)
-{
-    for (int i = 0; i < 5 && !cancel.load(); ++i)
-        QThread::msleep(50);
-    return !cancel.load();
-}
-
 } // namespace
 
 Result<QString> UpgradeWorker::packagePathOn(const QString &node)
@@ -125,7 +117,7 @@ UpgradeWorker::StepResult UpgradeWorker::verifyStopped()
         }
         if (waiting.isEmpty())
             return {true, tr("Every node is down.")};
-        if (deadline.hasExpired() || !pause(*m_cancel))
+        if (deadline.hasExpired() || !nextLook())
             break;
     }
     QStringList problems;
@@ -318,7 +310,7 @@ UpgradeWorker::StepResult UpgradeWorker::verifyNode(const QString &node)
         if (deadline.hasExpired())
             return {false,
                 tr("%1 did not become healthy within %2 s: %3").arg(node).arg(limit.count()).arg(http.error)};
-        if (!pause(*m_cancel))
+        if (!nextLook())
             return {false, tr("Cancelled while waiting for %1.").arg(node)};
     }
     http = probeHttp(*spec, true);
@@ -333,6 +325,10 @@ UpgradeWorker::StepResult UpgradeWorker::verifyNode(const QString &node)
 
 void UpgradeWorker::tailLog(const QString &node)
 {
+    if (m_profile.profile.deployment.kind != DeploymentKind::Hosts) {
+        tailReplicaLog(node);
+        return;
+    }
     if (m_profile.preset.logFiles.isEmpty()) {
         Q_EMIT logTailRead(node, {}, tr("The preset names no log file."));
         return;

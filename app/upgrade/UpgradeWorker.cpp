@@ -2,6 +2,7 @@
 
 #include "connectors/db/DatabaseWorker.h"
 #include "connectors/http/HttpProbeJob.h"
+#include "connectors/kubernetes/KubeSyncClient.h"
 #include "connectors/ssh/NodeFacts.h"
 #include "connectors/ssh/SshNodeConnection.h"
 #include "connectors/ssh/SshShell.h"
@@ -17,6 +18,8 @@
 #include <QProcess>
 #include <QRegularExpression>
 #include <QStandardPaths>
+
+#include <future>
 
 using TextHelpers::shellQuote;
 
@@ -75,6 +78,7 @@ void UpgradeWorker::shutdown()
 {
     m_lock.release();
     m_shells.clear();
+    m_kube.reset();
     delete m_http;
     m_http = nullptr;
     m_journal.reset();
@@ -153,6 +157,28 @@ Result<QString> UpgradeWorker::nodeCommand(
         values->insert(it.key(), it.value());
     }
     return ProductPreset::expand(templ, *values);
+}
+
+QList<NodeHttpStatus> UpgradeWorker::probeAll(const QList<NodeSpec> &nodes, bool readVersion)
+{
+    if (!m_http)
+        m_http = new QNetworkAccessManager;
+    auto preset = std::make_shared<const ProductPreset>(m_profile.preset);
+    QList<NodeHttpStatus> answers(nodes.size());
+    qsizetype left = nodes.size();
+    QEventLoop loop;
+    for (qsizetype i = 0; i < nodes.size(); ++i) {
+        auto *job = new HttpProbeJob(m_http, nodes.at(i), preset, m_options.httpTimeoutMs, readVersion);
+        QObject::connect(job, &HttpProbeJob::finished, &loop, [&, i](const NodeHttpStatus &status) {
+            answers[i] = status;
+            if (--left == 0)
+                loop.quit();
+        });
+        job->start();
+    }
+    if (left > 0)
+        loop.exec();
+    return answers;
 }
 
 NodeHttpStatus UpgradeWorker::probeHttp(const NodeSpec &node, bool readVersion)
@@ -292,31 +318,64 @@ void UpgradeWorker::gatherPackage(UpgradeAssessment &a)
 
 void UpgradeWorker::gatherHosts(UpgradeAssessment &a)
 {
-    for (const NodeSpec &spec : m_profile.profile.nodes) {
+    const QList<NodeSpec> &specs = m_profile.profile.nodes;
+    // Every node at once: each has its own SSH connection, used by one thread at a
+    // time, and the HTTP probes share this thread's event loop.
+    struct Facts
+    {
+        SshShell *shell = nullptr;
+        QString script;
+        QString error;
+        std::optional<qint64> freeDisk;
+    };
+    std::vector<Facts> facts(size_t(specs.size()));
+    for (qsizetype i = 0; i < specs.size(); ++i) {
+        Facts &f = facts[size_t(i)];
+        const NodeSpec &spec = specs.at(i);
+        if (!spec.ssh) {
+            f.error = tr("%1 has no SSH settings in the profile.").arg(spec.name);
+        } else if (Result<NodeFactsQuery> query = NodeFactsQuery::forNode(m_profile, spec.name); !query) {
+            f.error = query.error().message;
+        } else if (Result<SshShell *> sh = shell(spec.name); !sh) {
+            f.error = sh.error().message;
+        } else {
+            f.shell = *sh;
+            f.script = query->diskScript();
+        }
+    }
+    std::vector<std::future<void>> running;
+    for (Facts &f : facts) {
+        if (!f.shell)
+            continue;
+        running.push_back(std::async(std::launch::async, [&f, cancel = m_cancel] {
+            const Result<SshCommandResult> out = f.shell->run(f.script, std::chrono::seconds(30), *cancel);
+            if (!out) {
+                f.error = out.error().message;
+            } else if (Result<NodeFacts> parsed = NodeFactsQuery::parse(*out); !parsed) {
+                f.error = parsed.error().message;
+            } else {
+                f.freeDisk = parsed->installDirFreeBytes;
+            }
+        }));
+    }
+    const QList<NodeHttpStatus> http = probeAll(specs, true);
+    for (std::future<void> &r : running)
+        r.wait();
+
+    for (qsizetype i = 0; i < specs.size(); ++i) {
+        const NodeSpec &spec = specs.at(i);
+        const Facts &f = facts[size_t(i)];
         UpgradeNodeInputs n;
         n.name = spec.name;
-        if (!spec.ssh) {
-            n.controlError = tr("%1 has no SSH settings in the profile.").arg(spec.name);
-        } else if (Result<NodeFactsQuery> query = NodeFactsQuery::forNode(m_profile, spec.name); !query) {
-            n.controlError = query.error().message;
-        } else {
-            const Result<SshCommandResult> out = run(spec.name, query->script(), std::chrono::seconds(30));
-            if (!out) {
-                n.controlError = out.error().message;
-            } else if (Result<NodeFacts> facts = NodeFactsQuery::parse(*out); !facts) {
-                n.controlError = facts.error().message;
-            } else {
-                n.reachableForControl = true;
-                n.freeDiskBytes = facts->installDirFreeBytes;
-            }
-        }
-        const NodeHttpStatus http = probeHttp(spec, true);
-        n.healthy = http.health == NodeHttpStatus::Health::Up;
+        n.reachableForControl = f.error.isEmpty();
+        n.controlError = f.error;
+        n.freeDiskBytes = f.freeDisk;
+        n.healthy = http.at(i).health == NodeHttpStatus::Health::Up;
         // Over HTTP only a running node tells its version; a version file needs SSH.
         QString why;
         const bool fromFile = m_profile.preset.version.source == VersionProbe::Source::File;
         if (fromFile ? n.reachableForControl : n.healthy)
-            n.version = nodeVersion(spec.name, http, &why);
+            n.version = nodeVersion(spec.name, http.at(i), &why);
         log(tr("%1: %2, version %3%4")
                 .arg(spec.name, n.healthy ? tr("healthy") : tr("not healthy"),
                     n.version.isKnown() ? n.version.text() : tr("unknown"),
@@ -329,17 +388,24 @@ QList<PreflightCheck> UpgradeWorker::appChecks(const UpgradeAssessment &a) const
 {
     QList<PreflightCheck> out;
     const DeploymentKind kind = m_profile.profile.deployment.kind;
-    PreflightCheck deployment;
-    deployment.id = QStringLiteral("deployment");
-    deployment.title = tr("Deployment supported");
-    if (kind != DeploymentKind::Hosts) {
-        deployment.status = PreflightCheck::Status::Fail;
-        deployment.reason = tr("This version of Clusterdesk upgrades clusters on plain hosts only; %1 "
-                               "deployments are not supported yet.")
-                                .arg(ClusterProfile::deploymentKindName(kind));
-        deployment.fix = tr("Upgrade with the orchestrator's own tools, one replica at a time.");
+    if (kind == DeploymentKind::Compose) {
+        PreflightCheck variable;
+        variable.id = QStringLiteral("imageVariable");
+        variable.title = tr("Image setting of the Compose service");
+        const ComposeSettings &compose = m_profile.profile.deployment.compose;
+        if (compose.imageVariable.isEmpty()) {
+            variable.status = PreflightCheck::Status::Fail;
+            variable.reason
+                = tr("The profile names no deployment.imageVariable, so Clusterdesk does not know "
+                     "which entry of the project's .env sets the image of %1.")
+                      .arg(compose.service);
+            variable.fix = tr("Make compose.yaml take the image from a variable (image: ${JATOS_IMAGE}), "
+                              "set it in .env and name it as deployment.imageVariable in the profile.");
+        } else {
+            variable.reason = tr("%1 in %2/.env").arg(compose.imageVariable, compose.projectDir);
+        }
+        out << variable;
     }
-    out << deployment;
     if (kind == DeploymentKind::Hosts) {
         PreflightCheck install;
         install.id = QStringLiteral("installCommand");
@@ -417,8 +483,7 @@ UpgradeAssessment UpgradeWorker::gather(UpgradeRequest request, bool forResume)
         gatherHosts(a);
         gatherPackage(a);
     } else {
-        for (const NodeSpec &spec : m_profile.profile.nodes)
-            in.nodes << UpgradeNodeInputs {spec.name, {}, false, {}, false, {}};
+        gatherOrchestrated(a);
     }
     gatherDatabase(a);
     a.checks = Preflight::run(in) + appChecks(a);

@@ -23,6 +23,7 @@
 #include <memory>
 #include <optional>
 
+class KubeSyncClient;
 class QNetworkAccessManager;
 class SshShell;
 
@@ -45,6 +46,8 @@ struct UpgradeSecrets
 {
     QByteArray databasePassword;
     QHash<QString, SshCredentials> ssh; // by node name
+    SshCredentials composeHost; // Compose: the host that runs `docker compose`
+    QByteArray kubeToken; // Kubernetes: the bearer token
     QList<QByteArray> all; // every value, kept out of the journal and the log
 };
 
@@ -131,6 +134,50 @@ private:
     StepResult startNode(const QString &node);
     StepResult verifyNode(const QString &node);
 
+    // Kubernetes and Compose (UpgradeOrchestratedSteps.cpp). A replica is a Pod or a
+    // container of the service; the profile's node k is the k-th replica's address.
+    struct Replica
+    {
+        QString name;
+        QString image;
+        bool alive = false; // Kubernetes: the pod exists; Compose: the container runs
+        bool ready = false;
+        QString state; // in words, for messages: "waiting (CrashLoopBackOff), 3 restarts"
+        bool cannotStart = false; // its image cannot be pulled: waiting will not help
+    };
+    struct Replicas
+    {
+        QString error; // they could not be read
+        int desired = -1; // Kubernetes: spec.replicas; Compose: the containers of the service
+        QString image; // Kubernetes: the Deployment's; Compose: the .env's image variable
+        QMap<QString, QString> selector; // Kubernetes: the Deployment's pods
+        QList<Replica> replicas;
+    };
+    void gatherOrchestrated(UpgradeAssessment &a);
+    Replicas readReplicas();
+    Result<QString> readComposeImage(QByteArray *envText = nullptr);
+    QString composeCommand(const QString &arguments) const;
+    // `docker compose ARGUMENTS` on the Compose host: its output, or why it failed
+    // (a non-zero exit included).
+    Result<QByteArray> runCompose(
+        const QString &arguments, std::chrono::milliseconds timeout, bool logged = true);
+    Result<KubeSyncClient *> kube();
+    Result<SshShell *> composeShell();
+    std::optional<QByteArray> rememberedHpa() const; // from the RememberReplicas step's detail
+    StepResult rememberReplicas();
+    StepResult pauseHpa();
+    StepResult scaleToZero();
+    StepResult stopService();
+    StepResult verifyNoReplicas();
+    StepResult setImage();
+    StepResult scaleTo(int replicas);
+    StepResult verifyReplicas(int replicas);
+    StepResult restoreHpa();
+    QString finalReplicaCheck(QStringList &problems, QStringList &lines); // returns the image in use
+    void tailReplicaLog(const QString &node);
+    // Waits a quarter of a second before the next look; false when the run is cancelled.
+    bool nextLook() const;
+
     // Connections, blocking
     const NodeSpec *nodeSpec(const QString &name) const;
     Result<SshShell *> shell(const QString &node);
@@ -140,6 +187,7 @@ private:
         const QString &node, const QString &templ, const QMap<QString, QString> &extra = {});
     Result<QString> packagePathOn(const QString &node);
     NodeHttpStatus probeHttp(const NodeSpec &node, bool readVersion);
+    QList<NodeHttpStatus> probeAll(const QList<NodeSpec> &nodes, bool readVersion); // at once
     Version nodeVersion(const QString &node, const NodeHttpStatus &http, QString *why);
     DatabaseStatus readDatabase();
     Version schemaVersionOf(const DatabaseStatus &status) const;
@@ -152,7 +200,8 @@ private:
 
     std::unique_ptr<UpgradeJournal> m_journal;
     UpgradeLock m_lock;
-    std::map<QString, std::unique_ptr<SshShell>> m_shells;
+    std::map<QString, std::unique_ptr<SshShell>> m_shells; // by node; the Compose host by ComposeShellKey
+    std::unique_ptr<KubeSyncClient> m_kube;
     QHash<QString, QString> m_packagePaths; // node -> the package's path there
     QNetworkAccessManager *m_http = nullptr; // made on this thread, on first use
 

@@ -3,6 +3,7 @@
 #include "UpgradeWorker.h"
 #include "config/ConfigFiles.h"
 #include "config/NodeConfigFacts.h"
+#include "connectors/kubernetes/KubeStatus.h"
 #include "connectors/ssh/SshShell.h"
 #include "upgrade/UpgradeVerify.h"
 
@@ -203,8 +204,8 @@ void UpgradeWorker::resume()
     QStringList blockers;
     for (const PreflightCheck &c : a.checks) {
         static const QSet<QString> needed {QStringLiteral("nodesReachable"),
-            QStringLiteral("databaseReachable"), QStringLiteral("lock"), QStringLiteral("deployment"),
-            QStringLiteral("installCommand")};
+            QStringLiteral("databaseReachable"), QStringLiteral("lock"), QStringLiteral("installCommand"),
+            QStringLiteral("imageVariable")};
         if (c.status == PreflightCheck::Status::Fail && needed.contains(c.id))
             blockers << QStringLiteral("%1: %2").arg(c.title, c.reason);
     }
@@ -475,20 +476,27 @@ UpgradeWorker::StepResult UpgradeWorker::runStep(const UpgradeStep &step)
     case Kind::Start:
         return startNode(node);
     case Kind::VerifyNode:
-        return verifyNode(node);
+        return step.node ? verifyNode(node) : verifyReplicas(step.replicas);
     case Kind::VerifySchema:
         return verifySchema();
     case Kind::FinalCheck:
         return finalCheck();
     case Kind::RememberReplicas:
+        return rememberReplicas();
     case Kind::PauseHpa:
+        return pauseHpa();
     case Kind::ScaleToZero:
+        return scaleToZero();
     case Kind::StopService:
+        return stopService();
     case Kind::VerifyNoPods:
+        return verifyNoReplicas();
     case Kind::SetImage:
+        return setImage();
     case Kind::ScaleTo:
+        return scaleTo(step.replicas);
     case Kind::RestoreHpa:
-        break;
+        return restoreHpa();
     }
     return {
         false, tr("Step \"%1\" is not supported for this deployment.").arg(UpgradeStep::kindName(step.kind))};
@@ -617,14 +625,25 @@ UpgradeWorker::StepResult UpgradeWorker::finalCheck()
     QStringList problems;
     QStringList lines;
     const Version target = m_request.targetVersion();
-    for (const NodeSpec &spec : m_profile.profile.nodes) {
-        const NodeHttpStatus http = probeHttp(spec, true);
+    // Kubernetes and Compose: the replicas and the image, which stands for the version of
+    // a replica whose version file cannot be read without SSH.
+    const QString image = m_profile.profile.deployment.kind != DeploymentKind::Hosts
+        ? finalReplicaCheck(problems, lines)
+        : QString();
+    const bool fromImage = m_profile.profile.deployment.kind != DeploymentKind::Hosts
+        && m_profile.preset.version.source == VersionProbe::Source::File;
+    const QList<NodeHttpStatus> answers = probeAll(m_profile.profile.nodes, true);
+    for (qsizetype i = 0; i < m_profile.profile.nodes.size(); ++i) {
+        const NodeSpec &spec = m_profile.profile.nodes.at(i);
+        const NodeHttpStatus &http = answers.at(i);
         if (http.health != NodeHttpStatus::Health::Up) {
             problems << tr("%1 is not healthy: %2").arg(spec.name, http.error);
             continue;
         }
         QString why;
-        const Version v = nodeVersion(spec.name, http, &why);
+        // Without SSH to read its version file, a replica's version is its image's.
+        const Version v = fromImage && !spec.ssh ? Version::parse(KubeParsing::imageTag(image))
+                                                 : nodeVersion(spec.name, http, &why);
         if (const std::optional<QString> problem = UpgradeVerify::nodeVersion(spec.name, v, target))
             problems << *problem
                     + (why.isEmpty() ? QString() : QStringLiteral(" (") + why + QLatin1Char(')'));

@@ -249,7 +249,8 @@ AbortReport UpgradeRun::abortReport() const
     }
     if (!hosts && stopBegun && m_plan.hpa() && !stepSucceeded(Kind::RestoreHpa))
         report.instructions << tr(
-            "The autoscaler %1 is paused: restore it to min %2, max %3 once the cluster runs.")
+            "The autoscaler %1 was removed for the upgrade: create it again (min %2, max %3; the "
+            "first step's detail holds its definition) once the cluster runs.")
                                    .arg(m_plan.hpa()->name)
                                    .arg(m_plan.hpa()->minReplicas)
                                    .arg(m_plan.hpa()->maxReplicas);

@@ -37,3 +37,22 @@ std::optional<QString> UpgradeVerify::schemaAfterUpgrade(
     }
     return std::nullopt;
 }
+
+QString UpgradeVerify::imageToSet(const QString &current, const QString &typed)
+{
+    const QString wanted = typed.trimmed();
+    if (wanted.isEmpty())
+        return {};
+    if (wanted.contains(QLatin1Char('/')) || wanted.contains(QLatin1Char(':'))
+        || wanted.contains(QLatin1Char('@')))
+        return wanted;
+    QString base = current.trimmed();
+    if (base.isEmpty())
+        return {};
+    if (const qsizetype at = base.indexOf(QLatin1Char('@')); at >= 0)
+        base.truncate(at);
+    const qsizetype colon = base.lastIndexOf(QLatin1Char(':'));
+    if (colon > base.lastIndexOf(QLatin1Char('/')))
+        base.truncate(colon);
+    return base + QLatin1Char(':') + wanted;
+}

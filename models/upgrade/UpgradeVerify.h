@@ -26,4 +26,11 @@ public:
     // - none: nothing to compare.
     static std::optional<QString> schemaAfterUpgrade(
         SchemaProbe::Kind kind, const Version &before, const Version &after, const Version &target);
+
+    // The image a Kubernetes Deployment or Compose service is set to when the admin
+    // typed `typed`: a whole reference ("jatos/jatos:3.10.5", anything with a '/', ':'
+    // or '@') as it is; a tag alone ("3.10.5") replaces the tag (or digest) of the
+    // image in use now: "registry:5000/jatos/jatos:3.10.4" -> ".../jatos:3.10.5".
+    // Empty when a tag alone is typed and no image is in use.
+    static QString imageToSet(const QString &current, const QString &typed);
 };

@@ -1,7 +1,9 @@
-// The upgrade wizard against a real sandbox (JATOS, 2 nodes, 3.10.0): a downgrade is
-// shown blocked and cannot go on; an upgrade to 3.10.5 is driven page by page the
-// way an admin does it and ends with both nodes on the target; every widget has an
-// accessible name.
+// The upgrade wizard against real sandboxes: on hosts (JATOS, 2 nodes, 3.10.0) a
+// downgrade is shown blocked and cannot go on, and an upgrade to 3.10.5 is driven
+// page by page the way an admin does it and ends with both nodes on the target; on
+// Kubernetes (Joget, 2 replicas, 8.0.12) the admin types only the version, the image
+// tag follows it, and the upgrade ends with both replicas on 8.1.1. Every widget has
+// an accessible name.
 #include "UiTestSupport.h"
 #include "profile/PresetRegistry.h"
 #include "profile/ProfileFile.h"
@@ -31,9 +33,13 @@ private Q_SLOTS:
     void cleanup();
     void downgradeIsBlocked();
     void upgradeRunsPageByPage();
+    void kubernetesUpgradeByImageTag();
 
 private:
     bool waitForChecks();
+    void openWizard(const QString &dir);
+    // From the target page on, as an admin goes: checks, confirmation, the run.
+    void runToTheEnd();
 
     QString m_dir;
     LoadedProfile m_profile;
@@ -63,9 +69,16 @@ void TestUpgradeWizard::initTestCase()
 
 void TestUpgradeWizard::init()
 {
+    openWizard(m_dir);
+}
+
+void TestUpgradeWizard::openWizard(const QString &dir)
+{
+    const auto loaded = ProfileFile::load(dir + u"/profile.json"_s, PresetRegistry::builtIn());
+    QVERIFY(loaded);
     // No keychain here: the sandbox's secrets go into the session's memory store.
     m_secrets = new SecretStore(this);
-    QFile secrets(m_dir + u"/secrets.env"_s);
+    QFile secrets(dir + u"/secrets.env"_s);
     QVERIFY(secrets.open(QIODevice::ReadOnly));
     int pending = 0;
     for (const QByteArray &line : secrets.readAll().split('\n')) {
@@ -82,7 +95,7 @@ void TestUpgradeWizard::init()
     options.hostKeyPolicy = HostKeyPolicy::AcceptNewHostKeys;
     options.journalPath = m_work.filePath(u"upgrades.sqlite"_s);
     options.reportFolder = m_work.filePath(u"reports"_s);
-    m_wizard = new UpgradeWizard(m_profile, m_secrets, options);
+    m_wizard = new UpgradeWizard(*loaded, m_secrets, options);
     m_wizard->show();
     // The keychain is read before the first page lets anyone on.
     QTRY_VERIFY_WITH_TIMEOUT(m_wizard->currentPage()->isComplete(), 10000);
@@ -93,6 +106,7 @@ void TestUpgradeWizard::cleanup()
     delete m_wizard;
     m_wizard = nullptr;
     delete m_secrets;
+    m_secrets = nullptr;
 }
 
 bool TestUpgradeWizard::waitForChecks()
@@ -131,6 +145,32 @@ void TestUpgradeWizard::downgradeIsBlocked()
 void TestUpgradeWizard::upgradeRunsPageByPage()
 {
     m_wizard->packageEdit()->setText(m_package);
+    runToTheEnd();
+}
+
+void TestUpgradeWizard::kubernetesUpgradeByImageTag()
+{
+    const QString dir = qEnvironmentVariable("CLUSTERDESK_SANDBOX_DIR_KUBE");
+    if (dir.isEmpty())
+        QSKIP("needs the Kubernetes sandbox fixture (run through CTest)");
+    cleanup();
+    openWizard(dir);
+    QVERIFY(!m_wizard->packageEdit()); // an image, not a package
+    m_wizard->versionEdit()->setText(u"8.1.1"_s);
+    QCOMPARE(m_wizard->imageEdit()->text(), u"8.1.1"_s); // the version's tag, until edited
+    runToTheEnd();
+    const auto report = m_wizard->report();
+    QVERIFY(report);
+    QStringList kinds;
+    for (const UpgradeReport::Step &step : report->steps)
+        kinds << step.description;
+    QVERIFY2(kinds.first().startsWith(u"Remember the replica count (2)"_s), qPrintable(kinds.join(u'\n')));
+    QVERIFY2(kinds.join(u'\n').contains(u"Set the image to 8.1.1"_s), qPrintable(kinds.join(u'\n')));
+    QVERIFY(report->steps.last().detail.contains(u"joget-2: up, 8.1.1"_s));
+}
+
+void TestUpgradeWizard::runToTheEnd()
+{
     m_wizard->next();
     QVERIFY(waitForChecks());
     QTRY_VERIFY(m_wizard->currentPage()->isComplete());

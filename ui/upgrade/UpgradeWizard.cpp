@@ -208,7 +208,14 @@ QWizardPage *UpgradeWizard::makeTargetPage()
         m_image->setAccessibleName(tr("Image or tag"));
         m_image->setPlaceholderText(tr("e.g. jatos/jatos:3.10.5, or only 3.10.5"));
         form->addRow(tr("&Version:"), m_version);
-        form->addRow(tr("&Image:"), m_image);
+        form->addRow(tr("&Image or tag:"), m_image);
+        // The version's own tag is the usual image: it follows the version until edited.
+        connect(m_version, &QLineEdit::textChanged, this, [this](const QString &text) {
+            if (m_image->text().isEmpty() || m_image->text() == m_imageGuess) {
+                m_imageGuess = text.trimmed();
+                m_image->setText(m_imageGuess);
+            }
+        });
     }
     m_version->setAccessibleName(tr("Target version"));
     m_version->setPlaceholderText(tr("e.g. 3.10.5"));

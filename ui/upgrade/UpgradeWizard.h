@@ -46,7 +46,8 @@ public:
     std::optional<UpgradeReport> report() const { return m_report; }
 
     // For tests and keyboard users alike: the widgets by role.
-    QLineEdit *packageEdit() const { return m_package; }
+    QLineEdit *packageEdit() const { return m_package; } // hosts only
+    QLineEdit *imageEdit() const { return m_image; } // Kubernetes and Compose only
     QLineEdit *versionEdit() const { return m_version; }
     QLineEdit *sha256Edit() const { return m_sha256; }
     QTreeWidget *checksTree() const { return m_checks; }
@@ -100,6 +101,7 @@ private:
     QLineEdit *m_package = nullptr;
     QLineEdit *m_version = nullptr;
     QString m_versionGuess; // the version last read from the package's name
+    QString m_imageGuess; // the image field's text as the version filled it in
     QLineEdit *m_sha256 = nullptr;
     QLineEdit *m_image = nullptr;
     QRadioButton *m_dump = nullptr;

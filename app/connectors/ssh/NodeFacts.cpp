@@ -109,6 +109,11 @@ QString NodeFactsQuery::script() const
     return lines.join(QLatin1Char('\n'));
 }
 
+QString NodeFactsQuery::diskScript() const
+{
+    return QStringLiteral("echo @df-install; df -Pk %1 2>/dev/null; echo @end").arg(shellQuote(installDir));
+}
+
 Result<NodeFacts> NodeFactsQuery::parse(const SshCommandResult &output)
 {
     const QString text = QString::fromUtf8(output.standardOutput);

@@ -43,6 +43,8 @@ struct NodeFactsQuery
 
     // One shell script that prints every fact between markers.
     QString script() const;
+    // Only the free space of the install folder, for parse() (quick: no JVM started).
+    QString diskScript() const;
     static Result<NodeFacts> parse(const SshCommandResult &output);
 };
 

@@ -480,7 +480,7 @@ private slots:
         QVERIFY(report.summary.contains(u"not verified: replica 2"_s));
         QVERIFY(report.summary.contains(u"remaining replicas were not started"_s));
         QVERIFY(report.instructions.join(u'\n').contains(
-            u"The autoscaler jatos is paused: restore it to min 2, max 10"_s));
+            u"The autoscaler jatos was removed for the upgrade: create it again (min 2, max 10"_s));
     }
 
     void abortReportWithoutBackup()

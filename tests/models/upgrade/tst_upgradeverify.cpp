@@ -60,6 +60,36 @@ private Q_SLOTS:
         if (problem)
             QVERIFY(!problem->isEmpty());
     }
+
+    void imageToSet_data()
+    {
+        QTest::addColumn<QString>("current");
+        QTest::addColumn<QString>("typed");
+        QTest::addColumn<QString>("expected");
+        QTest::addRow("tag replaces the tag")
+            << u"jatos/jatos:3.10.4"_s << u"3.10.5"_s << u"jatos/jatos:3.10.5"_s;
+        QTest::addRow("registry port kept") << u"registry:5000/jatos/jatos:3.10.4"_s << u" 3.10.5 "_s
+                                            << u"registry:5000/jatos/jatos:3.10.5"_s;
+        QTest::addRow("untagged image")
+            << u"registry:5000/jatos/jatos"_s << u"3.10.5"_s << u"registry:5000/jatos/jatos:3.10.5"_s;
+        QTest::addRow("digest replaced")
+            << u"jatos/jatos@sha256:0123abcd"_s << u"3.10.5"_s << u"jatos/jatos:3.10.5"_s;
+        QTest::addRow("whole reference as typed")
+            << u"jatos/jatos:3.10.4"_s << u"mirror.example/jatos:3.10.5"_s
+            << u"mirror.example/jatos:3.10.5"_s;
+        QTest::addRow("name and tag as typed")
+            << u"jatos/jatos:3.10.4"_s << u"jatos:3.10.5"_s << u"jatos:3.10.5"_s;
+        QTest::addRow("tag without an image in use") << QString() << u"3.10.5"_s << QString();
+        QTest::addRow("nothing typed") << u"jatos/jatos:3.10.4"_s << QString() << QString();
+    }
+
+    void imageToSet()
+    {
+        QFETCH(QString, current);
+        QFETCH(QString, typed);
+        QFETCH(QString, expected);
+        QCOMPARE(UpgradeVerify::imageToSet(current, typed), expected);
+    }
 };
 
 QTEST_GUILESS_MAIN(TestUpgradeVerify)

@@ -25,7 +25,13 @@ lacks makes `up` fail before anything changes, with dockerd's "manifest unknown"
 ID, Image, Labels, LocalVolumes, Mounts, Name, Names, Networks, Ports, Project,
 Publishers [{URL, TargetPort, PublishedPort, Protocol}], RunningFor, Service, Size,
 State (running | exited), Status ("Up 5 minutes (healthy)", "Exited (137) 2 seconds
-ago"). Without -a only running containers are listed, as with the real command."""
+ago"; "Restarting (1) 2 seconds ago" for one in a crash loop). Without -a only
+running (and restarting) containers are listed, as with the real command.
+
+Restart policy unless-stopped: a container whose start the node refuses (it exits
+at once) still counts as started for `start` / `up`, as dockerd reports it, and is
+started again with a back-off until it stays up, or until it is stopped or scaled
+away (nodectl.py's crash loop)."""
 
 import json
 import os
@@ -177,6 +183,17 @@ class Daemon:
         # ... and the image: the nodes `up` started run the sandbox's version
         self.created_image = {n["index"]: image_for(st) for n in self.nodes.nodes}
         self.nodes.start_image = lambda node: self.created_image.setdefault(node["index"], self.project_image())
+        # restart policy unless-stopped: a container that exits at start is started again
+        self.nodes.supervise(self.locked)
+
+    def locked(self, fn):
+        with self.lock:
+            return fn()
+
+    def started(self, n, ok, msg):
+        """A start whose container exited at once still started (as dockerd says);
+        the restart policy takes over (nodectl's crash loop)."""
+        return ok or (self.nodes.crashed(n) is not None and not self.nodes.info[n["name"]]["waiting"]), msg
 
     def project_env(self):
         """The service's environment from the project's .env file now."""
@@ -193,7 +210,11 @@ class Daemon:
         name = "%s-%s-%d" % (c["project"], c["service"], p["index"])
         now = time.time()
         port = self.nodes.product.port
-        if p["running"]:
+        crash = p.get("crash")
+        if crash and not p["running"]:
+            health, state = "", "restarting"
+            status = "Restarting (%d) %s ago" % (crash["exitCode"], human(now - crash["finished"]))
+        elif p["running"]:
             warm = now - p["started"] < st.get("warmup", 3) + 30
             health = "healthy" if p["ready"] else ("starting" if warm else "unhealthy")
             state, status = "running", "Up %s (%s)" % (human(now - p["started"]), health)
@@ -204,7 +225,7 @@ class Daemon:
             "Command": '"%s"' % {"jatos": "/opt/jatos/loader.sh start", "openspecimen": "/usr/local/bin/start.sh",
                                  "joget": "/opt/joget/tomcat.sh start"}[st["product"]],
             "CreatedAt": time.strftime("%Y-%m-%d %H:%M:%S +0000 UTC", time.gmtime(self.created)),
-            "ExitCode": 0 if p["running"] else p["exitCode"], "Health": health,
+            "ExitCode": 0 if p["running"] else crash["exitCode"] if crash else p["exitCode"], "Health": health,
             "ID": uid(st["id"], name).replace("-", "")[:12],
             "Image": self.created_image.get(p["index"]) or image_for(st),
             "Labels": "com.docker.compose.project=%s,com.docker.compose.service=%s,"
@@ -276,7 +297,7 @@ class Daemon:
         if err:
             return 1, "", err
         cs = [self.container(p) for p in self.nodes.observe_all() if p["index"] <= self.scale]
-        cs = [c for c in cs if all_ or c["State"] == "running"]
+        cs = [c for c in cs if all_ or c["State"] in ("running", "restarting")]
         if quiet:
             return 0, "".join(c["ID"] + "\n" for c in cs), ""
         if fmt == "json":
@@ -299,6 +320,8 @@ class Daemon:
             for action, doing, done in steps if cmd == "restart" else [s for s in steps if s[0] == cmd]:
                 out.append(" Container %s  %s\n" % (name, doing))
                 ok, msg = getattr(self.nodes, action)(n)
+                if action == "start":
+                    ok, msg = self.started(n, ok, msg)
                 out.append(" Container %s  %s\n" % (name, done) if ok else
                            "Error response from daemon: %s\n" % msg)
                 rc |= 0 if ok else 1
@@ -340,7 +363,7 @@ class Daemon:
                 self.created_env[n["index"]] = dict(wanted)
                 self.created_image[n["index"]] = image
                 if ok:
-                    ok, msg = self.nodes.start(n)
+                    ok, msg = self.started(n, *self.nodes.start(n))
                 out.append(" Container %s  Recreated\n" % cname if ok else "Error response from daemon: %s\n" % msg)
                 rc |= 0 if ok else 1
                 recreated.add(n["index"])
@@ -348,6 +371,8 @@ class Daemon:
             self.created_env.pop(n["index"], None)     # removed: a later scale-up creates it anew
             self.created_image.pop(n["index"], None)
         for name, action, ok, msg in self.nodes.scale(scale):
+            if action == "start":
+                ok, msg = self.started(self.nodes.nodes[int(name.rsplit("-", 1)[1]) - 1], ok, msg)
             cname = "%s-%s-%s" % (self.conf["project"], self.conf["service"], name.rsplit("-", 1)[1])
             out.append(" Container %s  %s\n" % (cname, {"start": "Started", "stop": "Removed"}[action]) if ok
                        else "Error response from daemon: %s\n" % msg)

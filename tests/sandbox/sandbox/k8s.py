@@ -12,7 +12,8 @@ Objects live in namespace = deployment name = product id. Scaling to N runs the
 product's stop / start scripts on the nodes above / up to N, in the background,
 as the deployment controller would; a node started for the Deployment's image runs
 that image's version (installed first, see nodectl.py), and an image the emulated
-registry lacks leaves the pod waiting with ErrImagePull. Runs as
+registry lacks leaves the pod waiting with ErrImagePull; a container that exits at
+start is started again with a back-off (CrashLoopBackOff, see nodectl.py). Runs as
 `clusterdesk-sandbox serve-k8s`."""
 
 import copy
@@ -52,6 +53,8 @@ class Deployment:
         self.lock = threading.Lock()
         self.worker = ThreadPoolExecutor(max_workers=1)    # the "controller": one reconciliation at a time
         self.nodes.start_image = lambda node: self.image   # pods are created with the Deployment's image
+        # kubelet: a container that exits at start is started again (CrashLoopBackOff)
+        self.nodes.supervise(lambda fn: self.worker.submit(fn).result())
         self.hpas = {}
         self.add_hpa(self.name, obj.hpa_spec(self), created=self.created)
         self.event("ScalingReplicaSet", "Scaled up replica set %s to %d" % (self.replica_set(), self.replicas))
@@ -87,8 +90,22 @@ class Deployment:
             return self.hpas.pop(name, None)
 
     def pods(self):
-        """The observed replicas 1..spec.replicas (a pod exists for each, running or not)."""
-        return [p for p in self.nodes.observe_all() if p["index"] <= self.replicas]
+        """The observed replicas 1..spec.replicas (a pod exists for each, running or not),
+        and, as the real API lists them, the pods scaled away whose container still runs:
+        Terminating (deletionTimestamp set, not ready) until it has stopped."""
+        out = []
+        for p in self.nodes.observe_all():
+            if p["index"] <= self.replicas:
+                out.append(p)
+            elif p["running"]:
+                p["terminating"], p["ready"] = True, False
+                out.append(p)
+        return out
+
+    @staticmethod
+    def counted(pods):
+        """The pods the Deployment's status and the HPA count: not the terminating ones."""
+        return [p for p in pods if not p.get("terminating")]
 
     def set_replicas(self, n):
         with self.lock:
@@ -331,7 +348,7 @@ class Handler(BaseHTTPRequestHandler):
             return self.send(409, obj.status(409, "AlreadyExists", '%s.%s "%s" already exists' % (res, group, name),
                                              {"name": name, "group": group, "kind": res}))
         d.add_hpa(name, spec, meta.get("labels"))
-        return self.send(201, obj.hpa(d, d.pods(), name))
+        return self.send(201, obj.hpa(d, d.counted(d.pods()), name))
 
     def resource(self, method, d, gv, ns, resource, name, sub, query, body):
         if (gv, resource) == ("autoscaling/v2", "horizontalpodautoscalers") and sub is None and (
@@ -356,9 +373,9 @@ class Handler(BaseHTTPRequestHandler):
             sel = (query.get("labelSelector") or [""])[0]
             items = [i for i in items if matches(i["metadata"]["labels"], sel)]
         elif resource == "deployments":
-            items = [obj.deployment(d, pods)] if mine else []
+            items = [obj.deployment(d, d.counted(pods))] if mine else []
         else:
-            items = [obj.hpa(d, pods, n) for n in sorted(d.hpas)] if mine else []
+            items = [obj.hpa(d, d.counted(pods), n) for n in sorted(d.hpas)] if mine else []
         as_table = "as=Table" in self.headers.get("Accept", "") and method == "GET" and sub is None
         if name is None:
             if method != "GET":
@@ -384,7 +401,7 @@ class Handler(BaseHTTPRequestHandler):
                 d.apply_patch(ctype, body)
         elif method == "PUT":
             d.set_replicas(int(json.loads(body)["spec"]["replicas"]))
-        pods = [p for p in pods if p["index"] <= d.replicas]
+        pods = [p for p in d.counted(pods) if p["index"] <= d.replicas]
         return self.send(200, obj.scale(d, pods) if sub == "scale" else obj.deployment(d, pods))
 
 

@@ -4,6 +4,8 @@ core/v1 Pod and Event, autoscaling/v2 HorizontalPodAutoscaler, list wrappers and
 the meta/v1 Status of errors and of deletions. As in the real API, zero counts in a Deployment's
 status (readyReplicas, availableReplicas, ...) are left out, not sent as 0."""
 
+import time
+
 from .nodectl import rfc3339, uid
 
 VERSION = {"major": "1", "minor": "30", "gitVersion": "v1.30.0-clusterdesk-sandbox",
@@ -164,7 +166,17 @@ def pod(d, p):
     name = d.pod_name(p)
     started = p["started"]
     image = p["image"]
-    if p["running"]:
+    last = {}
+    crash = p.get("crash")
+    if crash and not p["running"]:
+        # kubelet's wording while it waits to start a container that exited again
+        state = {"waiting": {"reason": "CrashLoopBackOff", "message": "back-off %ds restarting failed "
+                             "container=%s pod=%s_%s(%s)" % (crash["backoff"], d.name, name, d.namespace,
+                                                             uid(d.sid, "Pod", name))}}
+        last = {"terminated": {"exitCode": crash["exitCode"], "reason": "Error", "message": crash["message"][-200:],
+                               "startedAt": rfc3339(crash["finished"]), "finishedAt": rfc3339(crash["finished"]),
+                               "containerID": "containerd://" + uid(d.sid, "c", name).replace("-", "")}}
+    elif p["running"]:
         state = {"running": {"startedAt": rfc3339(started)}}
     elif p["waiting"]:
         state = {"waiting": {"reason": p["waiting"], "message": pull_failure(image)}}
@@ -174,14 +186,16 @@ def pod(d, p):
                                 "startedAt": rfc3339(started), "finishedAt": rfc3339(p["finished"] or started),
                                 "containerID": "containerd://" + uid(d.sid, "c", name).replace("-", "")}}
     t = p["started"]
-    cs = {"name": d.name, "state": state, "lastState": {}, "ready": p["ready"], "restartCount": p["restarts"],
+    cs = {"name": d.name, "state": state, "lastState": last, "ready": p["ready"], "restartCount": p["restarts"],
           "image": image, "imageID": "" if p["waiting"] else "docker.io/" + image.split(":")[0] + "@sha256:"
           + uid(image).replace("-", "") * 2, "started": p["running"]}
     if not p["waiting"]:
         cs["containerID"] = "containerd://" + uid(d.sid, "c", name).replace("-", "")
+    extra = {"deletionTimestamp": rfc3339(time.time() + 30), "deletionGracePeriodSeconds": 30} \
+        if p.get("terminating") else {}
     return {
         "kind": "Pod", "apiVersion": "v1",
-        "metadata": _meta(d, name, d.created, "Pod", {
+        "metadata": _meta(d, name, d.created, "Pod", {**extra,
             "generateName": d.replica_set(image) + "-",
             "labels": {"app": d.name, "pod-template-hash": d.template_hash(image)},
             "ownerReferences": [{"apiVersion": "apps/v1", "kind": "ReplicaSet", "name": d.replica_set(image),

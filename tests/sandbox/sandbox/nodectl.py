@@ -14,7 +14,17 @@ installed (release.install_version: built in place, as make-release and
 install-release.sh would), then starts and migrates the schema itself. The emulated
 registry holds the product's image (IMAGES) with every tag of the product's version
 format whose major version that image line has (REGISTRY_MAJORS); any other image
-cannot be pulled: the replica does not start and waits with ErrImagePull."""
+cannot be pulled: the replica does not start and waits with ErrImagePull.
+
+Crash loops: a start the orchestrator makes that the node refuses (its start
+command exits non-zero and leaves no process: a schema refusal, `fault
+refuse-start`, ...) is what a container exiting at once looks like. As kubelet
+(restartPolicy Always: CrashLoopBackOff) and dockerd (restart policy
+unless-stopped: "Restarting") do, the replica is started again after a back-off
+that doubles from BACKOFF_FIRST to BACKOFF_MAX seconds (kubelet: 10 s to 5 min;
+dockerd: 100 ms doubling to 1 min: shorter here, for the tests), until a start
+succeeds or the replica is stopped or scaled away. `fault down` (SIGKILL of a
+running node) is left alone: it stays exited (137) for the tests that look at it."""
 
 import hashlib
 import os
@@ -31,6 +41,7 @@ STOP = {"jatos": "loader.sh stop", "openspecimen": "bin/shutdown.sh", "joget": "
 IMAGES = {"jatos": "jatos/jatos", "openspecimen": "krishagni/openspecimen",
           "joget": "jogetworkflow/joget-dx8-tomcat9"}
 REGISTRY_MAJORS = {"jatos": (3,), "openspecimen": (9, 10, 11), "joget": (8,)}
+BACKOFF_FIRST, BACKOFF_MAX = 1.0, 4.0
 
 
 def image_for(state):
@@ -76,7 +87,7 @@ class Nodes:
         self.lock = threading.Lock()
         now = time.time()
         self.info = {n["name"]: {"pid": 0, "restarts": 0, "started": now, "finished": None, "exitCode": 0,
-                                 "image": image_for(self.state), "waiting": None}
+                                 "image": image_for(self.state), "waiting": None, "crash": None}
                      for n in self.state["nodes"]}
         self.pool = ThreadPoolExecutor(max_workers=min(64, len(self.state["nodes"])))
         # node -> {name: value}: the environment a start gives the node (the orchestrator's
@@ -84,6 +95,9 @@ class Nodes:
         self.start_env = None
         # node -> the image a start creates the replica with (None: the node's own release)
         self.start_image = None
+        # fn -> runs fn serialised with the emulation's other node control (the controller's
+        # worker, the daemon's lock); set by supervise()
+        self.serialised = None
         self.observe_all()
 
     @property
@@ -112,7 +126,7 @@ class Nodes:
                 # a SIGKILL (fault down) leaves the pid file behind: exit code 137 as Docker reports it
                 info["exitCode"] = 137 if self._stale_pidfile(node) else 0
             info["pid"] = pid
-            out = dict(info)
+            out = dict(info, crash=dict(info["crash"]) if info["crash"] else None)
         out.update(name=node["name"], index=node["index"], address=node["address"], running=bool(pid),
                    hung=hung, ready=ready)
         return out
@@ -134,7 +148,54 @@ class Nodes:
                 return False, message
         r = self._run(node, START[self.state["product"]], self.start_env(node) if self.start_env else None)
         self.observe(node)
-        return r.returncode == 0, (r.stderr or r.stdout).strip()
+        message = (r.stderr or r.stdout).strip()
+        with self.lock:
+            info = self.info[node["name"]]
+            if r.returncode == 0:
+                info["crash"] = None
+            elif not cluster.node_pids(node):      # exited at once: back off, then start again
+                crash = info["crash"] or {"attempts": 0, "since": time.time()}
+                delay = min(BACKOFF_MAX, BACKOFF_FIRST * 2 ** crash["attempts"])
+                crash.update(attempts=crash["attempts"] + 1, exitCode=r.returncode, message=message,
+                             finished=time.time(), next=time.time() + delay, backoff=delay)
+                info["crash"] = crash
+                if crash["attempts"] > 1:
+                    info["restarts"] += 1       # each start after the first is a restart
+        return r.returncode == 0, message
+
+    def crashed(self, node):
+        """The crash loop of the node ({attempts, exitCode, message, finished, next,
+        backoff}), or None."""
+        with self.lock:
+            crash = self.info[node["name"]]["crash"]
+            return dict(crash) if crash else None
+
+    def supervise(self, serialised):
+        """Starts the restarter (kubelet's / dockerd's): replicas in a crash loop are
+        started again when their back-off ends. `serialised(fn)` runs fn in turn with
+        the emulation's other scaling and starting."""
+        self.serialised = serialised
+        threading.Thread(target=self._restarter, daemon=True, name="restarter").start()
+
+    def _restarter(self):
+        while True:
+            time.sleep(0.2)
+            now = time.time()
+            for n in self.nodes:
+                crash = self.crashed(n)
+                if crash and crash["next"] <= now:
+                    try:
+                        self.serialised(lambda n=n: self._restart(n))
+                    except Exception as e:     # never let the restarter die
+                        say("restarter: %s: %r" % (n["name"], e))
+
+    def _restart(self, node):
+        crash = self.crashed(node)
+        if not crash or crash["next"] > time.time() or cluster.node_pids(node):
+            return
+        ok, message = self.start(node)
+        say("%s: restarted after a crash (attempt %d): %s" % (node["name"], crash["attempts"] + 1,
+                                                              "ok" if ok else message))
 
     def pull(self, node, image):
         """Puts the release of `image` on the node (installing it when the node runs
@@ -158,9 +219,11 @@ class Nodes:
         return True, ""
 
     def forget(self, node):
-        """The replica is removed (scaled away): no image pull is pending for it."""
+        """The replica is removed (scaled away) or stopped: no image pull is pending for
+        it, and it is not restarted."""
         with self.lock:
             self.info[node["name"]]["waiting"] = None
+            self.info[node["name"]]["crash"] = None
 
     def stop(self, node):
         self.forget(node)

@@ -10,11 +10,8 @@ import hashlib
 import json
 import os
 import shutil
-import ssl
 import sys
 import unittest
-import urllib.error
-import urllib.request
 
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -39,20 +36,6 @@ class KubernetesConfig(OrchestratorTestCase):
         return run([kubectl_path(), "--kubeconfig", os.path.join(sb.dir, "kubeconfig"),
                     "--cache-dir", os.path.join(sb.dir, "kube-cache"), "--request-timeout", "20s", "-n", "jatos"]
                    + list(args), check=check, timeout=60)
-
-    def api(self, sb, method, path, body=None, ctype="application/json"):
-        with open(os.path.join(sb.dir, "kubeconfig")) as f:
-            token = json.load(f)["users"][0]["user"]["token"]
-        ctx = ssl.create_default_context(cafile=os.path.join(sb.dir, "k8s", "ca.crt"))
-        req = urllib.request.Request(sb.state["k8s"]["apiServer"] + path, method=method,
-                                     data=json.dumps(body).encode() if body is not None else None)
-        req.add_header("Authorization", "Bearer " + token)
-        req.add_header("Content-Type", ctype)
-        try:
-            with urllib.request.urlopen(req, timeout=20, context=ctx) as r:
-                return r.status, json.loads(r.read())
-        except urllib.error.HTTPError as e:
-            return e.code, json.loads(e.read())
 
     def effective(self, sb):
         return json.loads(run([SANDBOX, "effective", "--dir", sb.dir], env=ENV).stdout)

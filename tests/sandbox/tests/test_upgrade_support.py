@@ -6,20 +6,20 @@ event record DIR/events.jsonl proving the order (stopped, starting, migrated,
 serving; no two versions serving at once; node 2 started only after node 1 answered
 on the new version); Kubernetes (subnet 96): a new image runs after scaling to 0 and
 back, an unknown image leaves the pod in ErrImagePull, the HPA can be deleted and
-created; Compose (subnet 97): a new JATOS_IMAGE in .env and `up -d --scale` runs
-the new version, an unknown image fails as dockerd does."""
+created, a refused start is retried (CrashLoopBackOff) until it comes up; Compose
+(subnet 97): a new JATOS_IMAGE in .env and `up -d --scale` runs the new version, an
+unknown image fails as dockerd does, a refused start is retried (restart policy
+unless-stopped) until it comes up or the container is stopped."""
 
 import hashlib
 import json
 import os
 import re
 import shutil
-import ssl
 import sys
 import tempfile
+import time
 import unittest
-import urllib.error
-import urllib.request
 
 sys.dont_write_bytecode = True
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -180,20 +180,6 @@ class UpgradeSupport(OrchestratorTestCase):
             self.assertEqual(events.serving_intervals(self.events(sb))[-1]["version"], NEW)
 
     # --- Kubernetes -------------------------------------------------------------------------
-    def api(self, sb, method, path, body=None, ctype="application/json"):
-        with open(os.path.join(sb.dir, "kubeconfig")) as f:
-            token = json.load(f)["users"][0]["user"]["token"]
-        ctx = ssl.create_default_context(cafile=os.path.join(sb.dir, "k8s", "ca.crt"))
-        req = urllib.request.Request(sb.state["k8s"]["apiServer"] + path, method=method,
-                                     data=json.dumps(body).encode() if body is not None else None)
-        req.add_header("Authorization", "Bearer " + token)
-        req.add_header("Content-Type", ctype)
-        try:
-            with urllib.request.urlopen(req, timeout=20, context=ctx) as r:
-                return r.status, json.loads(r.read())
-        except urllib.error.HTTPError as e:
-            return e.code, json.loads(e.read())
-
     def set_image(self, sb, image):
         status, _ = self.api(sb, "PATCH", "/apis/apps/v1/namespaces/jatos/deployments/jatos",
                              {"spec": {"template": {"spec": {"containers": [{"name": "jatos", "image": image}]}}}},
@@ -297,6 +283,45 @@ class UpgradeSupport(OrchestratorTestCase):
                 self.assertIn("created", r.stdout)
                 self.assertEqual(self.api(sb, "GET", hpa_path + "/jatos")[0], 200)
 
+    def test_kubernetes_crash_loop_restarts(self):
+        """A replica whose start is refused is started again by "kubelet" (CrashLoopBackOff
+        meanwhile) and comes up by itself once the cause is gone."""
+        with OwnSandbox("upgrade", "jatos", nodes=2, extra=["--warmup", "1", "--deployment", "kubernetes"],
+                        env=ENV_K8S) as sb:
+            self.scale(sb, 1)
+            wait_for(lambda: not sb.node_pids(2), 30, "jatos-2 to stop")
+            sb.fault("jatos-2", "refuse-start")
+            before = len(events.read(events.path_of(sb.dir)))
+            self.scale(sb, 2)
+
+            def crash_looping():
+                cs = self.pods(sb).get("jatos-2", {}).get("status", {}).get("containerStatuses", [{}])[0]
+                return cs if cs.get("state", {}).get("waiting", {}).get("reason") == "CrashLoopBackOff" else None
+            cs = wait_for(crash_looping, 30, "the pod of jatos-2 in CrashLoopBackOff")
+            self.assertFalse(cs["ready"])
+            self.assertEqual(cs["lastState"]["terminated"]["exitCode"], 1)
+            self.assertIn("back-off", cs["state"]["waiting"]["message"])
+            self.assertEqual(self.pods(sb)["jatos-2"]["status"]["phase"], "Running")
+            # kubelet keeps trying: a second refusal comes without anyone asking
+            wait_for(lambda: len([e for e in events.read(events.path_of(sb.dir))[before:]
+                                  if e["node"] == "jatos-2" and e["event"] == "refused"]) >= 2, 30,
+                     "a second start attempt of jatos-2")
+            self.assertEqual(self.ready(sb), 1)
+            self.assertGreaterEqual(self.pods(sb)["jatos-2"]["status"]["containerStatuses"][0]["restartCount"], 1)
+            if kubectl_path():
+                table = run([kubectl_path(), "--kubeconfig", os.path.join(sb.dir, "kubeconfig"), "--cache-dir",
+                             os.path.join(sb.dir, "kube-cache"), "get", "pods", "-n", "jatos"]).stdout
+                self.assertIn("CrashLoopBackOff", table)
+            sb.fault("jatos-2", "clear")
+            wait_for(lambda: self.ready(sb) == 2, 30, "readyReplicas 2 after the fault is cleared")
+            cs = self.pods(sb)["jatos-2"]["status"]["containerStatuses"][0]
+            self.assertIn("running", cs["state"])
+            # scaled away, a crash-looping replica is no longer started
+            sb.fault("jatos-2", "refuse-start")
+            self.scale(sb, 1)
+            wait_for(lambda: not sb.node_pids(2), 30, "jatos-2 to stop")
+            self.assertNotIn("jatos-2", self.pods(sb))
+
     # --- Compose ------------------------------------------------------------------------------
     def compose(self, sb, args):
         return sb.ssh(1, "docker compose --project-directory %s %s" % (sb.profile["deployment"]["projectDir"], args))
@@ -354,8 +379,54 @@ class UpgradeSupport(OrchestratorTestCase):
             self.assertEqual({c["Image"] for c in self.ps(sb).values()}, {"jatos/jatos:" + NEW})
             r = self.compose(sb, "up -d")
             self.assertNotIn("Recreate", r.stderr)
-            n1 = self.events(sb, "jatos-1", env=ENV_COMPOSE)
+            n1 = self.events(sb, "jatos-1")
             self.assertEqual(lifecycle(n1)[-3:], [("stopped", "3.10.4"), ("starting", NEW), ("serving", NEW)])
+
+
+    def test_compose_restart_policy(self):
+        """A container whose start is refused counts as started (as dockerd reports it), shows
+        as Restarting, and the daemon starts it again until it stays up; `stop` ends that."""
+        with OwnSandbox("upgrade", "jatos", nodes=2, extra=["--warmup", "1", "--deployment", "compose"],
+                        env=ENV_COMPOSE) as sb:
+            r = self.compose(sb, "stop jatos")
+            self.assertEqual(r.returncode, 0, r.stderr)
+            sb.fault("jatos-2", "refuse-start")
+            before = len(events.read(events.path_of(sb.dir)))
+            r = self.compose(sb, "up -d --scale jatos=2 jatos")
+            self.assertEqual(r.returncode, 0, r.stderr)
+            self.assertIn("Container compose-jatos-2  Started", r.stderr)
+            c2 = self.ps(sb)["compose-jatos-2"]
+            self.assertEqual((c2["State"], c2["Health"], c2["ExitCode"]), ("restarting", "", 1))
+            self.assertRegex(c2["Status"], r"^Restarting \(1\) ")
+            r = self.compose(sb, "ps --format json")       # restarting containers are listed without -a
+            self.assertIn("compose-jatos-2", r.stdout)
+            wait_for(lambda: len([e for e in events.read(events.path_of(sb.dir))[before:]
+                                  if e["node"] == "jatos-2" and e["event"] == "refused"]) >= 2, 30,
+                     "a second start attempt of jatos-2")
+            sb.fault("jatos-2", "clear")
+            wait_for(lambda: served_version(sb, 2) == "3.10.4", 30, "jatos-2 to come up by itself")
+            self.assertEqual(self.ps(sb)["compose-jatos-2"]["State"], "running")
+            # a stopped container is not restarted
+            sb.fault("jatos-2", "refuse-start")
+            r = self.compose(sb, "restart jatos")
+            self.assertEqual(r.returncode, 0, r.stderr)
+            self.assertEqual(self.ps(sb)["compose-jatos-2"]["State"], "restarting")
+            r = self.compose(sb, "stop jatos")
+            self.assertEqual(r.returncode, 0, r.stderr)
+            n = len(events.read(events.path_of(sb.dir)))
+            self.assertEqual({c["State"] for c in self.ps(sb).values()}, {"exited"})
+            sb.fault("jatos-2", "clear")
+            # the restarter's back-off is at most nodectl.BACKOFF_MAX (4 s): give it more than that
+            self.assertFalse(any(e["node"] == "jatos-2" and e["event"] in ("starting", "refused") for e in wait_idle(
+                sb, n, 6)), "a stopped container was started again")
+
+
+def wait_idle(sb, since, seconds):
+    """The events after `since` once `seconds` passed (a negative check: nothing may come)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        time.sleep(0.5)
+    return events.read(events.path_of(sb.dir))[since:]
 
 
 if __name__ == "__main__":
