@@ -14,7 +14,9 @@ packages=(
     # Qt 6 and the libraries named in the design
     qt6-base-dev qt6-base-dev-tools qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
     qt6-qpa-plugins libqt6sql6-mysql libqt6sql6-sqlite libqt6svg6 libgl-dev
-    qtkeychain-qt6-dev libssh-dev nlohmann-json3-dev libyaml-cpp-dev
+    qtkeychain-qt6-dev libssh-dev nlohmann-json3-dev libyaml-cpp-dev libarchive-dev
+    # unzip checks diagnostics bundles as an admin would; zip is the benchmark's yardstick
+    unzip zip
     # a real Secret Service for the keychain tests, an X server for screenshots
     gnome-keyring libsecret-tools dbus dbus-x11 xvfb xauth x11-utils imagemagick fonts-dejavu-core
     # the sandbox cluster: real database and SSH servers, driven from Debian's Python

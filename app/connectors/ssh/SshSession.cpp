@@ -264,7 +264,22 @@ Result<ChannelPtr> SshSession::start(const QString &command)
 Result<SshCommandResult> SshSession::finish(
     ChannelPtr channel, std::chrono::milliseconds timeout, const std::atomic_bool &abort)
 {
+    return finish(std::move(channel), timeout, abort, {});
+}
+
+Result<SshCommandResult> SshSession::finish(ChannelPtr channel, std::chrono::milliseconds timeout,
+    const std::atomic_bool &abort, const OutputSink &sink)
+{
     SshCommandResult result;
+    // Streaming: the timeout counts from the last byte; collecting: from the start.
+    const bool streaming = bool(sink);
+    const auto take = [&](const char *data, int size) -> Result<void> {
+        if (!streaming) {
+            appendBounded(result.standardOutput, result.outputTruncated, data, size);
+            return {};
+        }
+        return sink(QByteArrayView(data, size));
+    };
     char buffer[16384];
     QElapsedTimer timer;
     timer.start();
@@ -286,15 +301,20 @@ Result<SshCommandResult> SshSession::finish(
             return failure(tr("the command on %1 was cancelled").arg(address()));
         const qint64 left = timeout.count() - timer.elapsed();
         if (left <= 0)
-            return failure(tr("the command on %1 did not finish within %2 s")
+            return failure((streaming ? tr("the command on %1 sent nothing for %2 s")
+                                      : tr("the command on %1 did not finish within %2 s"))
                                .arg(address())
                                .arg(static_cast<double>(timeout.count()) / 1000.0));
         const int n = ssh_channel_read_timeout(
             channel.get(), buffer, sizeof buffer, 0, static_cast<int>(std::min<qint64>(left, 200)));
         if (n == SSH_ERROR)
             return readError();
-        if (n > 0)
-            appendBounded(result.standardOutput, result.outputTruncated, buffer, n);
+        if (n > 0) {
+            if (Result<void> taken = take(buffer, n); !taken)
+                return std::unexpected(taken.error());
+            if (streaming)
+                timer.restart();
+        }
         if (!drainStderr())
             return readError();
         if (n <= 0 && ssh_channel_is_eof(channel.get()))
@@ -304,7 +324,8 @@ Result<SshCommandResult> SshSession::finish(
         const int n = ssh_channel_read_nonblocking(channel.get(), buffer, sizeof buffer, 0);
         if (n <= 0)
             break;
-        appendBounded(result.standardOutput, result.outputTruncated, buffer, n);
+        if (Result<void> taken = take(buffer, n); !taken)
+            return std::unexpected(taken.error());
     }
     if (!drainStderr())
         return readError();

@@ -8,6 +8,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <functional>
 
 // One blocking libssh session: connect, check the host key, authenticate, run
 // commands. Used only on an SshWorker's thread; the GUI never calls it.
@@ -40,6 +41,12 @@ public:
     Result<SshHandles::ChannelPtr> start(const QString &command);
     Result<SshCommandResult> finish(
         SshHandles::ChannelPtr channel, std::chrono::milliseconds timeout, const std::atomic_bool &abort);
+    // As finish(), but the standard output goes to `sink` piece by piece as it arrives
+    // (never kept: any size streams through), and `timeout` is the longest time without
+    // a byte. A sink that fails ends the command with its error.
+    using OutputSink = std::function<Result<void>(QByteArrayView)>;
+    Result<SshCommandResult> finish(SshHandles::ChannelPtr channel, std::chrono::milliseconds idleTimeout,
+        const std::atomic_bool &abort, const OutputSink &sink);
 
     bool isConnected() const;
     // An SSH_MSG_IGNORE to keep the connection (and NAT state) alive; false when dead.

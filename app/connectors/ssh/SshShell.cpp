@@ -55,6 +55,12 @@ Result<void> SshShell::ensure()
 Result<SshCommandResult> SshShell::run(
     const QString &command, std::chrono::milliseconds timeout, const std::atomic_bool &abort)
 {
+    return stream(command, timeout, abort, {});
+}
+
+Result<SshCommandResult> SshShell::stream(const QString &command, std::chrono::milliseconds timeout,
+    const std::atomic_bool &abort, const SshSession::OutputSink &sink)
+{
     for (int attempt = 0; attempt < 2; ++attempt) {
         if (Result<void> ready = ensure(); !ready)
             return std::unexpected(ready.error());
@@ -66,7 +72,7 @@ Result<SshCommandResult> SshShell::run(
                 continue;
             return std::unexpected(channel.error());
         }
-        Result<SshCommandResult> done = m_session->finish(std::move(*channel), timeout, abort);
+        Result<SshCommandResult> done = m_session->finish(std::move(*channel), timeout, abort, sink);
         if (!done)
             disconnect();
         return done;

@@ -29,6 +29,10 @@ public:
 
     Result<SshCommandResult> run(
         const QString &command, std::chrono::milliseconds timeout, const std::atomic_bool &abort);
+    // The command's standard output goes to `sink` as it arrives (see
+    // SshSession::finish); `idleTimeout` is the longest time without a byte.
+    Result<SshCommandResult> stream(const QString &command, std::chrono::milliseconds idleTimeout,
+        const std::atomic_bool &abort, const SshSession::OutputSink &sink);
     Result<void> upload(const QString &localPath, const QString &remotePath,
         const RemoteFiles::Progress &progress, const std::atomic_bool &abort);
     Result<RemoteFileResult> fileOp(const RemoteFileOp &op, const std::atomic_bool &abort);

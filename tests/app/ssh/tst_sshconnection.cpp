@@ -2,9 +2,11 @@
 // refusals, authentication, commands and node facts. Every test works on its own
 // copy of the sandbox's (empty) known_hosts file.
 #include "connectors/ssh/SshNodeConnection.h"
+#include "connectors/ssh/SshShell.h"
 #include "profile/PresetRegistry.h"
 #include "profile/ProfileFile.h"
 
+#include <QCryptographicHash>
 #include <QDeadlineTimer>
 #include <QDir>
 #include <QElapsedTimer>
@@ -76,6 +78,7 @@ private Q_SLOTS:
     void otherKeyTypeIsRefused();
     void acceptNewPolicy();
     void commandOutputAndStatus();
+    void outputStreamsThroughASink();
     void nodeFactsFollowStopAndStart();
     void deadSessionReconnects();
     void connectionRefused();
@@ -370,6 +373,53 @@ void TestSshConnection::commandOutputAndStatus()
     QVERIFY2(
         late.error().message.contains(u"did not finish within 0.5 s"_s), qPrintable(late.error().message));
     const auto after = runAndWait(*ssh, u"echo still-here"_s);
+    QVERIFY2(after.has_value(), qPrintable(after ? QString() : after.error().message));
+    QCOMPARE(after->standardOutput, "still-here\n");
+}
+
+void TestSshConnection::outputStreamsThroughASink()
+{
+    // A blocking shell, as the guided upgrade and the diagnostics bundle use it.
+    SshShell shell(settings(u"jatos-1"_s, HostKeyPolicy::AcceptNewHostKeys), SshCredentials {});
+    const std::atomic_bool abort = false;
+    qint64 received = 0;
+    int pieces = 0;
+    QCryptographicHash hash(QCryptographicHash::Sha256);
+    // Far more than a collected command may keep (MaxOutput): all of it arrives.
+    const qint64 size = 3 * qint64(SshCommandResult::MaxOutput) + 12345;
+    const auto streamed
+        = shell.stream(u"head -c %1 /dev/urandom | tee \"$HOME/cd-stream-$$\"; "
+                       "sha256sum \"$HOME/cd-stream-$$\" >&2; rm -f \"$HOME/cd-stream-$$\""_s.arg(size),
+            std::chrono::seconds(20), abort, [&](QByteArrayView piece) -> Result<void> {
+                received += piece.size();
+                ++pieces;
+                hash.addData(piece);
+                return {};
+            });
+    QVERIFY2(streamed.has_value(), qPrintable(streamed ? QString() : streamed.error().message));
+    QCOMPARE(received, size);
+    QVERIFY(pieces > 1);
+    QCOMPARE(streamed->standardOutput, QByteArray()); // nothing kept
+    QVERIFY(!streamed->outputTruncated);
+    QCOMPARE(streamed->standardError.left(64), hash.result().toHex()); // every byte, in order
+
+    // A sink that refuses ends the command with its error; the shell stays usable.
+    const auto refused = shell.stream(u"head -c 1000000 /dev/zero"_s, std::chrono::seconds(20), abort,
+        [](QByteArrayView) -> Result<void> { return failure(u"the disk is full"_s); });
+    QVERIFY(!refused.has_value());
+    QCOMPARE(refused.error().message, u"the disk is full"_s);
+
+    // The timeout counts from the last byte: a slow but steady command is not cut...
+    const auto steady = shell.stream(u"for i in 1 2 3 4; do echo $i; sleep 0.3; done"_s,
+        std::chrono::milliseconds(1500), abort, [](QByteArrayView) -> Result<void> { return {}; });
+    QVERIFY2(steady.has_value(), qPrintable(steady ? QString() : steady.error().message));
+    // ...one that goes silent is.
+    const auto silent = shell.stream(u"echo start; sleep 30"_s, std::chrono::milliseconds(500), abort,
+        [](QByteArrayView) -> Result<void> { return {}; });
+    QVERIFY(!silent.has_value());
+    QVERIFY2(
+        silent.error().message.contains(u"sent nothing for 0.5 s"_s), qPrintable(silent.error().message));
+    const auto after = shell.run(u"echo still-here"_s, std::chrono::seconds(20), abort);
     QVERIFY2(after.has_value(), qPrintable(after ? QString() : after.error().message));
     QCOMPARE(after->standardOutput, "still-here\n");
 }

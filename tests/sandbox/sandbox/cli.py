@@ -4,6 +4,7 @@ make-release, and sql (a query against the sandbox database as its administrator
 demos). Errors are one line on stderr and exit status 1; usage errors exit 2."""
 
 import argparse
+import json
 import os
 import sys
 
@@ -18,7 +19,7 @@ def parser():
         description="A local cluster of simulated JATOS, OpenSpecimen or Joget DX nodes behind real "
                     "OpenSSH servers and a real MariaDB, for Clusterdesk's tests and demos.")
     sub = ap.add_subparsers(dest="command", required=True,
-                         metavar="{up,down,status,fault,effective,events,make-release,sql}")
+                         metavar="{up,down,status,fault,effective,events,make-release,sql,fill-logs,plant-secrets}")
 
     up = sub.add_parser("up", help="start a sandbox cluster in DIR")
     up.add_argument("--product", required=True, choices=sorted(PRODUCTS))
@@ -69,6 +70,21 @@ def parser():
     q.add_argument("--dir", required=True)
     q.add_argument("query")
 
+    fl2 = sub.add_parser("fill-logs", help="grow every node's product logs to about N MB (diagnostics tests)")
+    fl2.add_argument("--dir", required=True)
+    fl2.add_argument("--mb", type=float, required=True, help="megabytes (MiB) of log per node, over its log files")
+    fl2.add_argument("--rotated", type=int, default=0, help="also K rotated .gz days of the main log (default 0)")
+    fl2.add_argument("--rotated-mb", type=float, default=1.0,
+                     help="uncompressed MiB of each rotated file (default 1)")
+    fl2.add_argument("--jobs", type=int, help="worker processes (default: the CPU count, at most 32)")
+
+    ps = sub.add_parser("plant-secrets", help="plant distinct secret values in every source a diagnostics "
+                                              "bundle collects from, and print them")
+    ps.add_argument("--dir", required=True)
+    ps.add_argument("--json", action="store_true", help="print one JSON object (default: source<TAB>value lines)")
+    ps.add_argument("--no-restart", action="store_true",
+                    help="hosts: do not restart the nodes (the planted environment then waits for their next start)")
+
     for internal in ("serve-k8s", "serve-docker"):      # internal: the emulation processes
         em = sub.add_parser(internal)
         em.add_argument("--dir", required=True)
@@ -106,6 +122,22 @@ def main(argv=None):
             return 0
         if args.command == "sql":
             return cluster.sql(args.dir, args.query)
+        if args.command == "fill-logs":
+            from . import diagnostics
+            if args.mb < 0 or args.rotated < 0 or args.rotated_mb < 0:
+                raise SandboxError("--mb, --rotated and --rotated-mb cannot be negative")
+            print(json.dumps(diagnostics.fill_logs(args.dir, args.mb, args.rotated, args.rotated_mb, args.jobs),
+                             indent=1))
+            return 0
+        if args.command == "plant-secrets":
+            from . import diagnostics
+            out = diagnostics.plant_secrets(args.dir, restart=not args.no_restart)
+            if args.json:
+                print(json.dumps(out, indent=1))
+            else:
+                for source, value in out["values"].items():
+                    print("%s\t%s" % (source, value))
+            return 0
         if args.command == "serve-k8s":
             from . import k8s
             return k8s.serve(os.path.abspath(args.dir))

@@ -41,7 +41,7 @@ import threading
 import time
 
 from .nodectl import Nodes, image_for, image_version, uid
-from .util import stop_when_folder_goes, write_atomic, write_json
+from .util import read_dotenv, stop_when_folder_goes, write_atomic, write_json
 
 SHIM = '''#!/usr/bin/python3
 """docker CLI shim of clusterdesk-sandbox: forwards to the emulated daemon."""
@@ -72,34 +72,6 @@ COMPOSE_VERSION = "v2.24.6"
 
 ENV_KEYS = {"jatos": ("JATOS_SECRET", "JATOS_DB_URL", "JATOS_DB_USERNAME", "JATOS_DB_PASSWORD", "JATOS_MULTINODE")}
 IMAGE_KEYS = {"jatos": "JATOS_IMAGE", "openspecimen": "OPENSPECIMEN_IMAGE", "joget": "JOGET_IMAGE"}
-
-
-def read_dotenv(path):
-    """{KEY: VALUE} of a dotenv file as Compose reads it: KEY=VALUE lines, `#`
-    comments and blank lines skipped, an optional `export `, values optionally in
-    single or double quotes (no interpolation). A missing file is empty."""
-    values = {}
-    try:
-        with open(path) as f:
-            lines = f.read().splitlines()
-    except FileNotFoundError:
-        return values
-    for line in lines:
-        line = line.strip()
-        if not line or line.startswith("#"):
-            continue
-        if line.startswith("export "):
-            line = line[7:].lstrip()
-        key, sep, value = line.partition("=")
-        if not sep or not key.strip():
-            continue
-        value = value.strip()
-        if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
-            value = value[1:-1]
-        elif " #" in value:
-            value = value.split(" #", 1)[0].rstrip()
-        values[key.strip()] = value
-    return values
 
 
 def write_env_file(project_dir, pid, image, db, app_secret):

@@ -56,6 +56,7 @@ class Deployment:
         # kubelet: a container that exits at start is started again (CrashLoopBackOff)
         self.nodes.supervise(lambda fn: self.worker.submit(fn).result())
         self.hpas = {}
+        self.extra_env = {}     # literal env values patched into the container (name -> value)
         self.add_hpa(self.name, obj.hpa_spec(self), created=self.created)
         self.event("ScalingReplicaSet", "Scaled up replica set %s to %d" % (self.replica_set(), self.replicas))
 
@@ -157,6 +158,13 @@ class Deployment:
         for c in containers:
             if c.get("name") == self.name and c.get("image"):
                 self.set_image(c["image"])
+            if c.get("name") == self.name and isinstance(c.get("env"), list):
+                literal = {e["name"]: str(e["value"]) for e in c["env"]
+                           if isinstance(e, dict) and isinstance(e.get("name"), str) and "value" in e}
+                with self.lock:
+                    if literal != self.extra_env:
+                        self.extra_env = literal
+                        self.rv += 1
         if isinstance(spec.get("replicas"), int):
             self.set_replicas(spec["replicas"])
 
@@ -319,6 +327,15 @@ class Handler(BaseHTTPRequestHandler):
             details = {"name": name, "kind": resource} if e.code == 409 else None
             return self.send(e.code, obj.status(e.code, e.reason, e.message, details))
 
+    def config_create(self, d, ns, resource, body):
+        """POST of a Secret or ConfigMap: 201 with the stored object, 409 AlreadyExists."""
+        if ns != d.namespace:
+            return self.send(404, obj.not_found("namespaces", "", ns))
+        try:
+            return self.send(201, self.server.config.create(resource, json.loads(body or b"null")))
+        except Invalid as e:
+            return self.send(e.code, obj.status(e.code, e.reason, e.message))
+
     def hpa_write(self, method, d, ns, name, body):
         """POST (create) and DELETE of HorizontalPodAutoscalers."""
         group, res = "autoscaling", "horizontalpodautoscalers"
@@ -354,6 +371,8 @@ class Handler(BaseHTTPRequestHandler):
         if (gv, resource) == ("autoscaling/v2", "horizontalpodautoscalers") and sub is None and (
                 (method == "DELETE" and name) or (method == "POST" and not name)):
             return self.hpa_write(method, d, ns, name, body)
+        if method == "POST" and gv == "v1" and resource in ("secrets", "configmaps") and not name:
+            return self.config_create(d, ns, resource, body)
         if method in ("POST", "DELETE"):
             return self.send(405, obj.status(405, "MethodNotAllowed", "the server does not allow this method"))
         if gv == "v1" and resource in ("secrets", "configmaps"):
@@ -436,7 +455,8 @@ def serve(top):
     server.deployment = Deployment(top, conf)
     server.config = ConfigStore(top, server.deployment)
     product_id = server.deployment.nodes.state["product"]
-    server.deployment.nodes.start_env = lambda node: server.config.environment(product_id)
+    server.deployment.nodes.start_env = lambda node: dict(server.config.environment(product_id),
+                                                          **server.deployment.extra_env)
     write_json(os.path.join(top, "k8s", "ready.json"), {"pid": os.getpid()})
     stop_when_folder_goes(server, top)
     try:

@@ -143,6 +143,29 @@ class ConfigStore:
             self._save()
             return copy.deepcopy(stored)
 
+    def create(self, resource, new):
+        """Stores a new Secret or ConfigMap (POST); returns it. Raises Invalid."""
+        if not isinstance(new, dict) or not isinstance((new.get("metadata") or {}).get("name"), str) \
+                or not new["metadata"]["name"]:
+            raise Invalid(422, "Invalid", "metadata.name: Required value: name or generateName is required")
+        name = new["metadata"]["name"]
+        kind = "Secret" if resource == "secrets" else "ConfigMap"
+        data = dict(new.get("data") or {})
+        if not all(isinstance(v, str) for v in data.values()):
+            raise Invalid(400, "BadRequest", "data must map keys to strings")
+        if resource == "secrets":
+            try:
+                data = {k: base64.b64decode(v, validate=True).decode("utf-8") for k, v in data.items()}
+            except (binascii.Error, ValueError):
+                raise Invalid(400, "BadRequest", "illegal base64 data in data")
+            data.update({k: str(v) for k, v in (new.get("stringData") or {}).items()})
+        with self.lock:
+            if name in self.objects[resource]:
+                raise Invalid(409, "AlreadyExists", '%s "%s" already exists' % (resource, name))
+            self.objects[resource][name] = self._make(kind, name, data, time.time())
+            self._save()
+            return copy.deepcopy(self.objects[resource][name])
+
     def _save(self):
         out = {"secrets": {n: {k: base64.b64decode(v).decode("utf-8", "replace") for k, v in o["data"].items()}
                            for n, o in self.objects["secrets"].items()},

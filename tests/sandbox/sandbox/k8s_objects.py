@@ -141,6 +141,9 @@ def container_spec(d, image=None):
     env = [{"name": var, "valueFrom": {("secretKeyRef" if kind == "Secret" else "configMapKeyRef"):
                                        {"name": name, "key": key}}}
            for var, (kind, name, key) in sorted(ENVIRONMENT.get(d.nodes.state["product"], {}).items())]
+    # literal `value` entries a patch of the Deployment added (see k8s.Deployment.extra_env)
+    env = sorted(env + [{"name": k, "value": v} for k, v in getattr(d, "extra_env", {}).items()],
+                 key=lambda e: e["name"])
     spec = {"name": d.name, "image": image or d.image}
     if env:
         spec["env"] = env

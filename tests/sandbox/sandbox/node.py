@@ -18,6 +18,7 @@ import argparse
 import asyncio
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -29,11 +30,22 @@ from .faults import FaultReader
 from .httpserver import listening_socket, make_client_handler
 from .products import evolution_for, log_line, product, respond
 from .release import install_package, node_home_of
-from .util import (SandboxError, can_bind, compare_versions, pid_alive, read_json,
+from .util import (SandboxError, read_dotenv, can_bind, compare_versions, pid_alive, read_json,
                    read_pidfile, version_key)
 
 STYLES = {"jatos": ("logback", "loader"), "openspecimen": ("log4j-os", "juli"),
           "joget": ("log4j-joget", "juli")}
+
+# The node's environment file (relative to installDir), as the product's start reads it: JATOS's
+# service EnvironmentFile, Tomcat's bin/setenv.sh (OpenSpecimen, Joget's bundled Tomcat). Its
+# `[export] KEY=VALUE` lines become the server process's environment (/proc/<pid>/environ).
+ENV_FILES = {"jatos": "conf/jatos.env", "openspecimen": "bin/setenv.sh", "joget": "apache-tomcat/bin/setenv.sh"}
+
+
+def read_env_file(path):
+    """{KEY: VALUE} of `[export] KEY=VALUE` lines (quotes removed, `#` comments skipped,
+    names that are no shell variable left out)."""
+    return {k: v for k, v in read_dotenv(path).items() if re.match(r"^[A-Za-z_][A-Za-z0-9_]*$", k)}
 
 
 class Node:
@@ -215,8 +227,9 @@ def start(install_dir):
         return 1
     out_path = node.cfg["logs"]["loader" if node.pid == "jatos" else "catalina"]
     with open(out_path, "a") as out:
+        env = dict(os.environ, **read_env_file(os.path.join(install_dir, ENV_FILES[node.pid])))
         proc = subprocess.Popen(_launch_args(node), stdin=subprocess.DEVNULL, stdout=out, stderr=out,
-                                start_new_session=True, cwd=install_dir)
+                                start_new_session=True, cwd=install_dir, env=env)
     with open(node.pidfile, "w") as f:
         f.write("%d\n" % proc.pid)
     node.event("starting", pid=proc.pid)

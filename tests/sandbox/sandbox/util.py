@@ -279,3 +279,31 @@ def stop_when_folder_goes(server, top, interval=1.0):
         server.shutdown()
 
     threading.Thread(target=watch, name="folder-watch", daemon=True).start()
+
+
+def read_dotenv(path):
+    """{KEY: VALUE} of a dotenv file as Compose reads it: KEY=VALUE lines, `#`
+    comments and blank lines skipped, an optional `export `, values optionally in
+    single or double quotes (no interpolation). A missing file is empty."""
+    values = {}
+    try:
+        with open(path) as f:
+            lines = f.read().splitlines()
+    except OSError:
+        return values
+    for line in lines:
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith("export "):
+            line = line[7:].lstrip()
+        key, sep, value = line.partition("=")
+        if not sep or not key.strip():
+            continue
+        value = value.strip()
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+            value = value[1:-1]
+        elif " #" in value:
+            value = value.split(" #", 1)[0].rstrip()
+        values[key.strip()] = value
+    return values
