@@ -1,4 +1,5 @@
 #include "core/BuildInfo.h"
+#include "core/Logging.h"
 #include "mainwindow/MainWindow.h"
 
 #include <QApplication>
@@ -25,6 +26,7 @@ int main(int argc, char *argv[])
     QApplication::setApplicationVersion(QStringLiteral(CLUSTERDESK_VERSION));
     QApplication::setDesktopFileName(QStringLiteral("clusterdesk"));
     QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/clusterdesk.svg")));
+    Logging::installFileLog();
 
     QCommandLineParser parser;
     parser.setApplicationDescription(

@@ -2,6 +2,7 @@
 
 #include "ClusterProfile.h"
 #include "cli/ConfigCommand.h"
+#include "cli/DiagnosticsCommand.h"
 #include "cli/KubeconfigCommand.h"
 #include "cli/SecretInput.h"
 #include "cli/StatusCommand.h"
@@ -53,7 +54,7 @@ void CliRunner::printHelp()
         "                          command line, where other users and the shell history would see it.\n"
         "  secret delete NAME      Remove a secret from the system keychain.\n")
           << StatusCommand::help() << ConfigCommand::help() << UpgradeCommand::help()
-          << KubeconfigCommand::help()
+          << DiagnosticsCommand::help() << KubeconfigCommand::help()
           << tr("\n"
                 "Options:\n"
                 "  -h, --help              Show this help.\n"
@@ -92,6 +93,11 @@ void CliRunner::run(const QStringList &arguments)
         auto *status = new StatusCommand(m_out, m_err, this);
         connect(status, &StatusCommand::finished, this, &CliRunner::finish);
         return status->run(args.mid(1));
+    }
+    if (first == u"diagnostics") {
+        auto *diagnostics = new DiagnosticsCommand(m_out, m_err, this);
+        connect(diagnostics, &DiagnosticsCommand::finished, this, &CliRunner::finish);
+        return diagnostics->run(args.mid(1));
     }
     if (first == u"upgrade") {
         auto *upgrade = new UpgradeCommand(m_out, m_err, this);

@@ -102,12 +102,7 @@ void StatusCommand::run(const QStringList &arguments)
 
     const auto loaded = ProfileFile::load(profilePath, PresetRegistry::builtIn());
     if (!loaded) {
-        m_err << tr("%1 is not a valid profile (problems: %2):")
-                     .arg(QDir::toNativeSeparators(profilePath))
-                     .arg(loaded.error().size())
-              << '\n';
-        for (const ValidationIssue &issue : loaded.error())
-            m_err << "  " << issue.toString() << '\n';
+        m_err << ProfileFile::problemsText(profilePath, loaded.error());
         return usage(tr("fix the profile first"));
     }
 

@@ -1,4 +1,5 @@
 #include "cli/CliRunner.h"
+#include "core/Logging.h"
 
 #include <QCoreApplication>
 #include <QLoggingCategory>
@@ -12,6 +13,7 @@ int main(int argc, char *argv[])
 
     // The CLI's own output is the report; log lines only on request (QT_LOGGING_RULES wins).
     QLoggingCategory::setFilterRules(QStringLiteral("clusterdesk.*.info=false"));
+    Logging::installFileLog();
 
     CliRunner runner;
     QObject::connect(&runner, &CliRunner::finished, &app, &QCoreApplication::exit);

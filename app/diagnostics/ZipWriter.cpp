@@ -60,10 +60,13 @@ Result<void> ZipWriter::open()
     m_archive = archive_write_new();
     if (!m_archive)
         return failure(tr("Cannot create %1: out of memory").arg(QDir::toNativeSeparators(m_path)));
-    // Deflate, and names in UTF-8 (the zip's language encoding flag), so that every
-    // unzip tool reads them alike.
+    // Deflate at level 3 (logs shrink almost as well as at zlib's default 6, at about
+    // twice the speed: the writer is the one thread every byte passes), and names in
+    // UTF-8 (the zip's language encoding flag), so that every unzip tool reads them alike.
     if (archive_write_set_format_zip(m_archive) != ARCHIVE_OK
-        || archive_write_set_options(m_archive, "zip:compression=deflate,zip:hdrcharset=UTF-8") != ARCHIVE_OK
+        || archive_write_set_options(
+               m_archive, "zip:compression=deflate,zip:compression-level=3,zip:hdrcharset=UTF-8")
+            != ARCHIVE_OK
         // Blocks of 64 KiB, and no padding of the last one (a zip is no tape).
         || archive_write_set_bytes_per_block(m_archive, 65536) != ARCHIVE_OK
         || archive_write_set_bytes_in_last_block(m_archive, 1) != ARCHIVE_OK)

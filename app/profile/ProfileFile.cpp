@@ -94,6 +94,17 @@ Result<void> save(const ClusterProfile &profile, const QString &path)
     return {};
 }
 
+QString problemsText(const QString &path, const ValidationIssues &issues)
+{
+    QString text = tr("%1 is not a valid profile (problems: %2):")
+                       .arg(QDir::toNativeSeparators(path))
+                       .arg(issues.size())
+        + u'\n';
+    for (const ValidationIssue &issue : issues)
+        text += QStringLiteral("  ") + issue.toString() + u'\n';
+    return text;
+}
+
 QString resolvePath(const QString &profilePath, const QString &path)
 {
     if (path.isEmpty())

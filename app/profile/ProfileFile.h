@@ -27,6 +27,9 @@ std::expected<LoadedProfile, ValidationIssues> load(const QString &path, const P
 std::expected<ProductPreset, ValidationIssues> check(
     const ClusterProfile &profile, const PresetRegistry &presets);
 Result<void> save(const ClusterProfile &profile, const QString &path);
+// What load() found wrong, for a terminal: a heading naming the file, then one
+// indented line per issue.
+QString problemsText(const QString &path, const ValidationIssues &issues);
 
 // A path in the profile ("known_hosts", "~/keys/id") made absolute: "~" is the
 // home folder and relative paths are relative to the profile's folder.

@@ -27,24 +27,8 @@ UpgradeEngine::~UpgradeEngine()
 void UpgradeEngine::open()
 {
     m_keychain.load(m_store, ProfileSecrets::entriesOf(m_profile.profile), this, [this] {
-        UpgradeSecrets secrets;
+        const ClusterCredentials secrets = ClusterCredentials::from(m_profile.profile, m_keychain);
         const ClusterProfile &p = m_profile.profile;
-        if (p.database)
-            secrets.databasePassword = m_keychain.entry(p.database->password.name);
-        for (const NodeSpec &node : p.nodes) {
-            if (node.ssh)
-                secrets.ssh.insert(node.name,
-                    SshCredentials {m_keychain.entry(node.ssh->passphrase.name),
-                        m_keychain.entry(node.ssh->password.name)});
-        }
-        if (p.deployment.kind == DeploymentKind::Compose) {
-            const SshTarget &host = p.deployment.compose.host;
-            secrets.composeHost = SshCredentials {
-                m_keychain.entry(host.passphrase.name), m_keychain.entry(host.password.name)};
-        }
-        if (p.deployment.kind == DeploymentKind::Kubernetes)
-            secrets.kubeToken = m_keychain.entry(p.deployment.kubernetes.token.name);
-        secrets.all = m_keychain.values();
         for (const QString &name : ProfileSecrets::entriesOf(p)) {
             if (!m_keychain.problem(name).isEmpty())
                 m_problems << QStringLiteral("%1: %2").arg(name, m_keychain.problem(name));

@@ -60,7 +60,7 @@ QString stderrTail(const SshCommandResult &r)
 
 } // namespace
 
-UpgradeWorker::UpgradeWorker(LoadedProfile profile, UpgradeSecrets secrets, Options options,
+UpgradeWorker::UpgradeWorker(LoadedProfile profile, ClusterCredentials secrets, Options options,
     std::shared_ptr<std::atomic_bool> cancel, std::shared_ptr<std::atomic_bool> pauseRequested)
     : m_profile(std::move(profile))
     , m_secrets(std::move(secrets))

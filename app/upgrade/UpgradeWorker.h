@@ -8,6 +8,7 @@
 #include "connectors/http/NodeHttpStatus.h"
 #include "connectors/ssh/SshTypes.h"
 #include "profile/ProfileFile.h"
+#include "secrets/ClusterCredentials.h"
 #include "upgrade/Preflight.h"
 #include "upgrade/UpgradePlan.h"
 #include "upgrade/UpgradeRun.h"
@@ -41,16 +42,6 @@ struct UpgradeAssessment
 
 Q_DECLARE_METATYPE(UpgradeAssessment)
 
-// The keychain values a run needs, read by the caller on its own thread.
-struct UpgradeSecrets
-{
-    QByteArray databasePassword;
-    QHash<QString, SshCredentials> ssh; // by node name
-    SshCredentials composeHost; // Compose: the host that runs `docker compose`
-    QByteArray kubeToken; // Kubernetes: the bearer token
-    QList<QByteArray> all; // every value, kept out of the journal and the log
-};
-
 // Carries out an upgrade on a thread of its own: every call blocks that thread,
 // never the caller's (see UpgradeEngine, which owns it). One run at a time, driven
 // by the journal: every step is written there before and after it acts.
@@ -70,7 +61,7 @@ public:
         int httpTimeoutMs = 5000;
     };
 
-    UpgradeWorker(LoadedProfile profile, UpgradeSecrets secrets, Options options,
+    UpgradeWorker(LoadedProfile profile, ClusterCredentials secrets, Options options,
         std::shared_ptr<std::atomic_bool> cancel, std::shared_ptr<std::atomic_bool> pauseRequested);
     ~UpgradeWorker() override;
 
@@ -193,7 +184,7 @@ private:
     Version schemaVersionOf(const DatabaseStatus &status) const;
 
     LoadedProfile m_profile;
-    UpgradeSecrets m_secrets;
+    ClusterCredentials m_secrets;
     Options m_options;
     std::shared_ptr<std::atomic_bool> m_cancel;
     std::shared_ptr<std::atomic_bool> m_pauseRequested;

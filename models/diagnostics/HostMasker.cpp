@@ -53,15 +53,20 @@ bool endsHere(QByteArrayView text, qsizetype end, bool address, bool ipv6)
     if (end >= text.size())
         return true;
     const char c = text[end];
-    if (isNameChar(c) || (ipv6 && c == ':'))
+    // An address may touch '-' or '_' ("http-nio-10.0.0.5-8080" in Tomcat's logs); a
+    // name may not.
+    if ((address ? isAlnum(c) : isNameChar(c)) || (ipv6 && c == ':'))
         return false;
     // "10.0.0.5." ends a sentence; "10.0.0.5.1" is something else
     return !(address && c == '.' && end + 1 < text.size() && isDigit(text[end + 1]));
 }
 
-bool startsHere(QByteArrayView text, qsizetype at)
+bool startsHere(QByteArrayView text, qsizetype at, bool address = false)
 {
-    return at == 0 || !(isNameChar(text[at - 1]) || text[at - 1] == '.');
+    if (at == 0)
+        return true;
+    const char c = text[at - 1];
+    return !((address ? isAlnum(c) : isNameChar(c)) || c == '.');
 }
 
 } // namespace
@@ -127,7 +132,7 @@ QByteArray HostMasker::maskLine(QByteArrayView text)
     for (qsizetype i = 0; i < text.size(); ++i) {
         const char c = text[i];
         const bool seedStart = m_firstByte[uchar(lower(c))];
-        if ((!seedStart && !(m_discover && isDigit(c))) || !startsHere(text, i))
+        if ((!seedStart && !(m_discover && isDigit(c))) || !startsHere(text, i, isDigit(c)))
             continue;
         int entry = -1;
         qsizetype length = seedStart ? matchSeed(text, i, &entry) : 0;

@@ -245,6 +245,10 @@ qsizetype redactValue(QByteArray &text, qsizetype from, qsizetype d, qsizetype l
             v += quote.length;
             const qsizetype close = closingQuote(text, v, lineEnd, quote);
             end = close < 0 ? lineEnd : close;
+        } else if (v < lineEnd && (text[v] == '{' || text[v] == '[')) {
+            // An object or a list ("secrets": {...}, HOCON's secrets {...}): its own
+            // keys are looked at one by one; the brackets stay, so JSON stays JSON.
+            return v + 1;
         } else {
             v = afterAuthScheme(text, v, lineEnd);
             if (!(lineStart && !key.quoted && startsLine(text, from, key.outerStart))) {

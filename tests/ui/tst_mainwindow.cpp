@@ -2,6 +2,7 @@
 #include "UiTestSupport.h"
 #include "dashboard/ClusterSummary.h"
 #include "dashboard/Dashboard.h"
+#include "diagnostics/DiagnosticsDialog.h"
 #include "mainwindow/EmptyStatePage.h"
 #include "mainwindow/MainWindow.h"
 #include "mainwindow/RecentProfiles.h"
@@ -14,6 +15,7 @@
 #include <QLabel>
 #include <QMenu>
 #include <QMessageBox>
+#include <QPointer>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QSortFilterProxyModel>
@@ -80,6 +82,7 @@ private Q_SLOTS:
     void statusBarSaysWhenThereIsNoKeychain();
     void everyControlHasAnAccessibleName();
     void openingAProfileStartsPolling();
+    void diagnosticsBundleNeedsAProfile();
 
 private:
     IsolatedSettings m_settings {QStringLiteral("tst_mainwindow")};
@@ -448,6 +451,32 @@ void TestMainWindow::openingAProfileStartsPolling()
     QVERIFY(dashboard->poller());
     window.closeProfile();
     QVERIFY(!dashboard->poller());
+}
+
+void TestMainWindow::diagnosticsBundleNeedsAProfile()
+{
+    MainWindow window;
+    window.show();
+    QAction *action = window.diagnosticsAction();
+    QVERIFY(action);
+    QCOMPARE(action->shortcut(), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_D));
+    QVERIFY(!action->statusTip().isEmpty());
+    QVERIFY(!action->isEnabled());
+
+    QVERIFY(window.openProfile(dataFile(QStringLiteral("ui-jatos.json"))));
+    QVERIFY(action->isEnabled());
+    action->trigger();
+    QPointer<DiagnosticsDialog> dialog = window.diagnosticsDialog();
+    QVERIFY(dialog);
+    QVERIFY(dialog->isVisible());
+    QVERIFY(!dialog->isModal());
+    action->trigger(); // one at a time
+    QCOMPARE(window.diagnosticsDialog(), dialog.data());
+
+    window.closeProfile();
+    QVERIFY(!action->isEnabled());
+    dialog->close(); // not collecting: it goes
+    QTRY_VERIFY(!dialog);
 }
 
 QTEST_MAIN(TestMainWindow)

@@ -11,6 +11,7 @@
 #include "config/KeyedConfigSession.h"
 #include "core/BuildInfo.h"
 #include "dashboard/Dashboard.h"
+#include "diagnostics/DiagnosticsDialog.h"
 #include "mainwindow/EmptyStatePage.h"
 #include "mainwindow/RecentProfiles.h"
 #include "newprofile/NewProfileDialog.h"
@@ -116,6 +117,10 @@ void MainWindow::createMenus()
     m_upgradeAction = cluster->addAction(
         tr("&Upgrade…"), QKeySequence(Qt::CTRL | Qt::Key_U), this, &MainWindow::openUpgradeWizard);
     m_upgradeAction->setStatusTip(tr("Stop every node, back up, then upgrade and verify one node at a time"));
+    m_diagnosticsAction = cluster->addAction(tr("&Diagnostics Bundle…"),
+        QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_D), this, &MainWindow::openDiagnostics);
+    m_diagnosticsAction->setStatusTip(
+        tr("Collect logs, configuration and status from every node into one redacted zip"));
     cluster->addAction(tr("&Audit Log…"), this, &MainWindow::openAuditLog);
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
@@ -166,6 +171,8 @@ void MainWindow::showProfile(LoadedProfile loaded, const QString &path)
         m_editor->close();
     if (m_upgrade && !m_upgrade->engine()->busy())
         m_upgrade->close();
+    if (m_diagnostics && !m_diagnostics->running())
+        m_diagnostics->close(); // it would collect the cluster that was open before
     startPolling();
     startConfigChecks();
     showInterruptedUpgrade();
@@ -212,6 +219,24 @@ void MainWindow::openUpgradeWizard()
 UpgradeWizard *MainWindow::upgradeWizard() const
 {
     return m_upgrade.data();
+}
+
+void MainWindow::openDiagnostics()
+{
+    if (!m_profile)
+        return;
+    if (!m_diagnostics) {
+        m_diagnostics = new DiagnosticsDialog(*m_profile, m_secrets, this);
+        m_diagnostics->setAttribute(Qt::WA_DeleteOnClose);
+    }
+    m_diagnostics->show();
+    m_diagnostics->raise();
+    m_diagnostics->activateWindow();
+}
+
+DiagnosticsDialog *MainWindow::diagnosticsDialog() const
+{
+    return m_diagnostics.data();
 }
 
 void MainWindow::startConfigChecks()
@@ -474,7 +499,8 @@ void MainWindow::updateTitleAndActions()
         setWindowTitle(tr("%1[*] — %2").arg(m_profile->profile.name, BuildInfo::applicationName()));
     else
         setWindowTitle(BuildInfo::applicationName());
-    for (QAction *action : {m_saveAction, m_saveAsAction, m_closeAction, m_upgradeAction})
+    for (QAction *action :
+        {m_saveAction, m_saveAsAction, m_closeAction, m_upgradeAction, m_diagnosticsAction})
         action->setEnabled(m_profile.has_value());
 }
 

@@ -14,6 +14,7 @@ class ConfigSession;
 class KeyedConfigEditor;
 class KeyedConfigSession;
 class Dashboard;
+class DiagnosticsDialog;
 class EmptyStatePage;
 class QAction;
 class QLabel;
@@ -59,6 +60,8 @@ public:
     ConfigEditor *configEditor() const;
     UpgradeWizard *upgradeWizard() const;
     QAction *upgradeAction() const { return m_upgradeAction; }
+    DiagnosticsDialog *diagnosticsDialog() const;
+    QAction *diagnosticsAction() const { return m_diagnosticsAction; }
     // Kubernetes and Compose profiles: the editor of the Secrets / ConfigMaps or the .env.
     KeyedConfigEditor *keyedConfigEditor() const;
     QAction *configAction() const { return m_configAction; }
@@ -83,6 +86,7 @@ private:
     void openConfigEditor();
     void openUpgradeWizard();
     void showInterruptedUpgrade();
+    void openDiagnostics();
     void openAuditLog();
     void refreshRecent();
     void updateTitleAndActions();
@@ -108,6 +112,8 @@ private:
     QAction *m_upgradeAction = nullptr;
     QLabel *m_upgradeNotice = nullptr;
     QPointer<UpgradeWizard> m_upgrade;
+    QAction *m_diagnosticsAction = nullptr;
+    QPointer<DiagnosticsDialog> m_diagnostics;
     ConfigSession *m_checks = nullptr; // the dashboard's configuration checks (hosts)
     KeyedConfigSession *m_keyedChecks = nullptr; // the same for Kubernetes and Compose
     QPointer<QDialog> m_editor; // a ConfigEditor or a KeyedConfigEditor

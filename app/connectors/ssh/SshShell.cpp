@@ -48,6 +48,7 @@ Result<void> SshShell::ensure()
     }
     if (Result<void> authenticated = session->authenticate(m_credentials); !authenticated)
         return authenticated;
+    m_hostKey = session->hostKey();
     m_session = std::move(session);
     return {};
 }

@@ -38,6 +38,8 @@ public:
     Result<RemoteFileResult> fileOp(const RemoteFileOp &op, const std::atomic_bool &abort);
 
     QString address() const;
+    // The server's key as checked when the session was made; empty before that.
+    HostKeyInfo hostKey() const { return m_hostKey; }
     void disconnect();
 
 private:
@@ -48,5 +50,6 @@ private:
     SshCredentials m_credentials;
     std::unique_ptr<SshSession> m_session;
     std::unique_ptr<RemoteFiles> m_files;
+    HostKeyInfo m_hostKey;
     const std::atomic_bool *m_abort = nullptr; // of the call running, for RemoteFiles' commands
 };

@@ -1,6 +1,7 @@
 // The zip writer: what it writes reads back entry by entry with libarchive and passes
 // `unzip -t`; large entries of unknown size stream through; names are checked; a
 // writer that is not closed, or that fails, leaves no file behind.
+#include "ZipTestSupport.h"
 #include "diagnostics/ZipWriter.h"
 
 #include <QCryptographicHash>
@@ -12,52 +13,9 @@
 #include <QTemporaryDir>
 #include <QTest>
 
-#include <archive.h>
-#include <archive_entry.h>
-
 using namespace Qt::StringLiterals;
 
 namespace {
-
-struct ReadEntry
-{
-    QString name;
-    QByteArray data;
-    qint64 mtime = 0;
-};
-
-// Every entry of a zip, read with libarchive (not with the code under test).
-QList<ReadEntry> readZip(const QString &path, QString *error)
-{
-    QList<ReadEntry> out;
-    archive *a = archive_read_new();
-    archive_read_support_format_zip(a);
-    if (archive_read_open_filename(a, QFile::encodeName(path).constData(), 65536) != ARCHIVE_OK) {
-        *error = QString::fromUtf8(archive_error_string(a));
-        archive_read_free(a);
-        return out;
-    }
-    archive_entry *entry = nullptr;
-    int status = ARCHIVE_OK;
-    while ((status = archive_read_next_header(a, &entry)) == ARCHIVE_OK) {
-        ReadEntry e;
-        e.name = QString::fromUtf8(archive_entry_pathname_utf8(entry));
-        e.mtime = qint64(archive_entry_mtime(entry));
-        char buffer[65536];
-        la_ssize_t n = 0;
-        while ((n = archive_read_data(a, buffer, sizeof buffer)) > 0)
-            e.data.append(buffer, qsizetype(n));
-        if (n < 0) {
-            *error = QString::fromUtf8(archive_error_string(a));
-            break;
-        }
-        out << e;
-    }
-    if (status != ARCHIVE_EOF && error->isEmpty())
-        *error = QString::fromUtf8(archive_error_string(a));
-    archive_read_free(a);
-    return out;
-}
 
 QByteArray randomBytes(qsizetype size)
 {

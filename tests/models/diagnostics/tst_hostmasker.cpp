@@ -51,6 +51,10 @@ private Q_SLOTS:
                                        << "1.2.3.4.5 256.1.1.1 v3.10.5 ip-3"_ba;
         QTest::addRow("in a URL") << "jdbc:mysql://10.0.0.7:3306/jatos"_ba
                                   << "jdbc:mysql://ip-1:3306/jatos"_ba;
+        QTest::addRow("address between dashes") << "[\"http-nio-10.0.0.7-8080\"] nio-192.168.1.20_x"_ba
+                                                << "[\"http-nio-ip-1-8080\"] nio-ip-3_x"_ba;
+        QTest::addRow("name after a dash stays") << "xx-jatos-1 a10.0.0.7"_ba
+                                                 << "xx-jatos-1 a10.0.0.7"_ba;
     }
 
     void mask()

@@ -159,6 +159,9 @@ private Q_SLOTS:
         QTest::addRow("JSON inside a JSON string")
             << "msg=\"{\\\"apiKey\\\":\\\"zzz\\\",\\\"n\\\":1}\""_ba
             << "msg=\"{\\\"apiKey\\\":\\\"[REDACTED:pattern:apiKey]\\\",\\\"n\\\":1}\""_ba;
+        QTest::addRow("JSON object under a secret key")
+            << "\"secrets\": {\"appSecret\": \"v1v1\"}, \"n\": {}"_ba
+            << "\"secrets\": {\"appSecret\": \"[REDACTED:pattern:appSecret]\"}, \"n\": {}"_ba;
         QTest::addRow("JSON number") << "{\"token\": 123456, \"x\": 1}"_ba
                                      << "{\"token\": [REDACTED:pattern:token], \"x\": 1}"_ba;
         QTest::addRow("YAML") << "    password: s3cret # set by ops"_ba
@@ -235,6 +238,10 @@ private Q_SLOTS:
                                          << "no value"_ba;
         QTest::addRow("already redacted") << "password=[REDACTED:db.password]"_ba
                                           << "redacted"_ba;
+        QTest::addRow("empty object") << "    \"secrets\": {},"_ba
+                                      << "an object: its keys are judged one by one"_ba;
+        QTest::addRow("HOCON block") << "secrets {"_ba
+                                     << "an object: its keys are judged one by one"_ba;
     }
 
     void leftAlone()

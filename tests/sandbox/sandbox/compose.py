@@ -9,6 +9,7 @@ namespaces, and maps the service's containers 1:1 to the sandbox nodes
     docker compose [-f FILE] [--project-directory DIR] [-p NAME] ps [-a] [-q] [--format json|table] [SERVICE]
     docker compose ... stop [-t N] [SERVICE...] | start [SERVICE...] | restart [SERVICE...]
     docker compose ... up -d [--force-recreate] [--scale SERVICE=N] [SERVICE...]
+    docker compose ... logs [--no-color] [-t|--timestamps] [--tail N] [--since T] [SERVICE]
     docker compose version
 
 Containers take their image and environment from the project's .env file
@@ -33,6 +34,7 @@ at once) still counts as started for `start` / `up`, as dockerd reports it, and 
 started again with a back-off until it stays up, or until it is stopped or scaled
 away (nodectl.py's crash loop)."""
 
+import calendar
 import json
 import os
 import re
@@ -247,6 +249,8 @@ class Daemon:
                 return self.stop_start(cmd, [a for a in rest if not a.startswith("-") and not a.isdigit()])
             if cmd == "up":
                 return self.up(rest)
+            if cmd == "logs":
+                return self.logs(rest)
         return 1, "", "docker compose %s: not emulated by the sandbox\n" % cmd
 
     def _services_ok(self, services):
@@ -278,6 +282,62 @@ class Daemon:
         lines += ["%-24s %-22s %-30s %-10s %-32s %s" % (c["Name"], c["Image"], c["Command"], c["Service"],
                                                          c["Status"], c["Ports"]) for c in cs]
         return 0, "\n".join(lines) + "\n", ""
+
+    def logs(self, rest):
+        """docker compose logs [--no-color] [-t|--timestamps] [-n|--tail N|all] [--since T] [SERVICE]:
+        each container's output (its node's main product log, podlogs.py), in container order,
+        every line prefixed with the container's name padded as Compose pads it ("NAME  | ");
+        --tail per container; -t puts Docker's timestamp (RFC 3339, 9 digits) after the prefix.
+        Stopped containers are included, as Compose shows them; removed ones (scaled away) not."""
+        tail, since, timestamps, services = None, None, False, []
+        while rest:
+            a = rest.pop(0)
+            key, eq, val = a.partition("=")
+            if key in ("-n", "--tail", "--since", "--until") and not eq:
+                if not rest:
+                    return 1, "", "flag needs an argument: %s\n" % key
+                val = rest.pop(0)
+            if a in ("--no-color", "--no-log-prefix") or key == "--until":
+                continue
+            if a in ("-t", "--timestamps"):
+                timestamps = True
+            elif a in ("-f", "--follow"):
+                return 1, "", "docker compose logs --follow: not emulated by the sandbox\n"
+            elif key in ("-n", "--tail"):
+                if val == "all":
+                    tail = None
+                elif val.lstrip("-").isdigit():
+                    tail = int(val) if int(val) >= 0 else None      # negative: all, as Docker takes it
+                else:
+                    return 1, "", 'invalid argument "%s" for "-n, --tail" flag\n' % val
+            elif key == "--since":
+                since = parse_since(val)
+                if since is None:
+                    return 1, "", 'invalid value for "since": failed to parse value as time or duration: "%s"\n' \
+                        % val
+            elif a.startswith("-"):
+                return 1, "", "unknown flag: %s\n" % a
+            else:
+                services.append(a)
+        err = self._services_ok(services)
+        if err:
+            return 1, "", err
+        from .podlogs import main_log, select
+        nodes = [n for n in self.nodes.nodes if n["index"] <= self.scale]
+        names = ["%s-%s-%d" % (self.conf["project"], self.conf["service"], n["index"]) for n in nodes]
+        width = max((len(x) for x in names), default=0) + 1
+        out = []
+        for n, name in zip(nodes, names):
+            prefix = ("%-*s | " % (width, name)).encode()
+            rest_ = b""
+            for block in select(main_log(self.nodes.state, n), tail, since, None, timestamps, docker_time=True):
+                block = rest_ + block
+                lines = block.split(b"\n")
+                rest_ = lines.pop()
+                out.extend(prefix + line + b"\n" for line in lines)
+            if rest_:
+                out.append(prefix + rest_ + b"\n")
+        return 0, b"".join(out).decode("utf-8", "replace"), ""
 
     def stop_start(self, cmd, services):
         err = self._services_ok(services)
@@ -368,6 +428,30 @@ class Daemon:
             return (" %s Pulling \n %s Error \nError response from daemon: manifest for %s not found: "
                     "manifest unknown: manifest unknown\n" % (service, service, image))
         return None
+
+
+def parse_since(value):
+    """Docker's --since: a Go duration (24h, 90m, 1h30m, 10s) back from now, a Unix time
+    (seconds, fractions allowed), or an RFC 3339 date / time (UTC when no zone is given).
+    Epoch seconds, or None when it is none of these."""
+    m = re.fullmatch(r"((?:\d+(?:\.\d+)?(?:h|m|s|ms|us|ns))+)", value)
+    if m:
+        units = {"h": 3600, "m": 60, "s": 1, "ms": 1e-3, "us": 1e-6, "ns": 1e-9}
+        total = sum(float(n) * units[u] for n, u in re.findall(r"(\d+(?:\.\d+)?)(ms|us|ns|h|m|s)", value))
+        return time.time() - total
+    if re.fullmatch(r"\d+(\.\d+)?", value):
+        return float(value)
+    for fmt in ("%Y-%m-%dT%H:%M:%S", "%Y-%m-%d"):
+        try:
+            base = value[:19] if fmt.endswith("%S") else value[:10]
+            t = calendar.timegm(time.strptime(base, fmt))
+        except ValueError:
+            continue
+        zone = re.search(r"([+-])(\d\d):(\d\d)$", value)
+        if zone:
+            t -= (1 if zone.group(1) == "+" else -1) * (int(zone.group(2)) * 3600 + int(zone.group(3)) * 60)
+        return t
+    return None
 
 
 class _Handler(socketserver.StreamRequestHandler):

@@ -6,7 +6,8 @@ token auth (the static token file DIR/k8s/tokens.csv, as kube-apiserver's
 or JSON patch; the scale subresource GET/PUT/PATCH), its Pods (one per sandbox node,
 readiness from the node's real health), the HorizontalPodAutoscalers (GET, LIST,
 POST, DELETE) and Events,
-Secrets and ConfigMaps (GET, LIST, PUT, PATCH; see k8s_config.py),
+Secrets and ConfigMaps (GET, LIST, PUT, PATCH; see k8s_config.py), a Pod's log (the
+node's main product log, podlogs.py),
 as JSON objects or, when asked (Accept: ...;as=Table), as meta.k8s.io/v1 Tables.
 Objects live in namespace = deployment name = product id. Scaling to N runs the
 product's stop / start scripts on the nodes above / up to N, in the background,
@@ -16,6 +17,7 @@ registry lacks leaves the pod waiting with ErrImagePull; a container that exits 
 start is started again with a back-off (CrashLoopBackOff, see nodectl.py). Runs as
 `clusterdesk-sandbox serve-k8s`."""
 
+import calendar
 import copy
 import hashlib
 import json
@@ -28,6 +30,7 @@ from concurrent.futures import ThreadPoolExecutor
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from . import k8s_objects as obj
+from . import podlogs
 from .k8s_config import ConfigStore, Invalid
 from .nodectl import Nodes, image_for
 from .util import read_json, say, stop_when_folder_goes, write_json
@@ -367,6 +370,58 @@ class Handler(BaseHTTPRequestHandler):
         d.add_hpa(name, spec, meta.get("labels"))
         return self.send(201, obj.hpa(d, d.counted(d.pods()), name))
 
+    def pod_log(self, d, ns, name, query):
+        """GET .../pods/NAME/log: the node's main product log as the container's output
+        (podlogs.py), text/plain, streamed in chunks as the API server relays kubelet's.
+        container (must name the pod's container), tailLines, sinceSeconds, sinceTime,
+        limitBytes, timestamps; kubelet's order: tail, then since, then the byte limit."""
+        pods = d.pods() if ns == d.namespace else []
+        p = next((p for p in pods if d.pod_name(p) == name), None)
+        if p is None:
+            return self.send(404, obj.not_found("pods", "", name))
+        container = (query.get("container") or [""])[0]
+        if container and container != d.name:
+            return self.send(400, obj.status(400, "BadRequest", "container %s is not valid for pod %s"
+                                             % (container, name)))
+        if p["waiting"]:
+            return self.send(400, obj.status(400, "BadRequest", 'container "%s" in pod "%s" is waiting to start: '
+                                             'trying and failing to pull image' % (d.name, name)))
+
+        def number(key):
+            v = (query.get(key) or [None])[0]
+            return None if v is None else int(v)       # not a number: ValueError -> 400 as the API decodes
+        tail, since, limit = number("tailLines"), number("sinceSeconds"), number("limitBytes")
+        since_time = (query.get("sinceTime") or [None])[0]
+        invalid = [(k, v, why) for k, v, why in (
+            ("tailLines", tail, "must be greater than or equal to 0"),
+            ("sinceSeconds", since, "must be greater than 0"),
+            ("limitBytes", limit, "must be greater than 0"))
+            if v is not None and (v < 0 or (v == 0 and k != "tailLines"))]
+        if since is not None and since_time:
+            invalid.append(("sinceSeconds", since, "at most one of `sinceTime` or `sinceSeconds` may be specified"))
+        if invalid:
+            k, v, why = invalid[0]
+            return self.send(422, obj.status(422, "Invalid", 'PodLogOptions "%s" is invalid: %s: Invalid value: '
+                                             '%s: %s' % (name, k, v, why), {"name": name, "kind": "PodLogOptions"}))
+        since_epoch = time.time() - since if since is not None else None
+        if since_time:
+            since_epoch = calendar.timegm(time.strptime(since_time[:19], "%Y-%m-%dT%H:%M:%S"))
+        timestamps = (query.get("timestamps") or ["false"])[0].lower() in ("true", "1")
+        node = next(n for n in d.nodes.nodes if n["name"] == p["name"])
+        path = podlogs.main_log(d.nodes.state, node)
+        self.send_response(200)
+        self.send_header("Content-Type", "text/plain")
+        self.send_header("Audit-Id", obj.uid(time.time(), self.path))
+        self.send_header("Cache-Control", "no-cache, private")
+        self.send_header("Transfer-Encoding", "chunked")
+        self.end_headers()
+        try:
+            for block in podlogs.select(path, tail, since_epoch, limit, timestamps):
+                self.wfile.write(b"%x\r\n%s\r\n" % (len(block), block))
+            self.wfile.write(b"0\r\n\r\n")
+        except (BrokenPipeError, ConnectionResetError, ssl.SSLError):
+            self.close_connection = True
+
     def resource(self, method, d, gv, ns, resource, name, sub, query, body):
         if (gv, resource) == ("autoscaling/v2", "horizontalpodautoscalers") and sub is None and (
                 (method == "DELETE" and name) or (method == "POST" and not name)):
@@ -377,6 +432,10 @@ class Handler(BaseHTTPRequestHandler):
             return self.send(405, obj.status(405, "MethodNotAllowed", "the server does not allow this method"))
         if gv == "v1" and resource in ("secrets", "configmaps"):
             return self.config_object(method, d, ns, resource, name, sub, body)
+        if gv == "v1" and resource == "pods" and name and sub == "log":
+            if method != "GET":
+                return self.send(405, obj.status(405, "MethodNotAllowed", "the server does not allow this method"))
+            return self.pod_log(d, ns, name, query)
         known = {("apps/v1", "deployments"): ("Deployment", "apps"), ("v1", "pods"): ("Pod", ""),
                  ("autoscaling/v2", "horizontalpodautoscalers"): ("HorizontalPodAutoscaler", "autoscaling"),
                  ("v1", "events"): ("Event", "")}

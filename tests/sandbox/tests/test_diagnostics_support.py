@@ -4,7 +4,10 @@ $CLUSTERDESK_SANDBOX_SUBNET_DIAG): `fill-logs` grows every node's logs to the as
 in the product's own line format and writes rotated .gz days with spread mtimes;
 `plant-secrets` puts distinct values in every source a bundle reads from, and each
 reported value is read back independently: files, /proc/<pid>/environ of the restarted
-node, SQL through `clusterdesk-sandbox sql`, the Kubernetes API, the Compose .env."""
+node, SQL through `clusterdesk-sandbox sql`, the Kubernetes API, the Compose .env.
+The orchestrators serve the nodes' main product logs as the containers' output:
+Kubernetes' `GET .../pods/NAME/log` (with urllib and with kubectl) and
+`docker compose logs` over SSH, with their limits."""
 
 import base64
 import datetime
@@ -16,6 +19,7 @@ import ssl
 import sys
 import time
 import unittest
+import urllib.error
 import urllib.request
 
 sys.dont_write_bytecode = True
@@ -68,6 +72,36 @@ class K8s:
                                      headers={"Authorization": "Bearer " + self.token})
         with urllib.request.urlopen(req, context=self.ctx, timeout=10) as r:
             return json.loads(r.read())
+
+    def raw(self, path):
+        """(status, Content-Type, body bytes), also for error answers."""
+        req = urllib.request.Request("https://127.0.0.1:%d%s" % (self.port, path),
+                                     headers={"Authorization": "Bearer " + self.token})
+        try:
+            with urllib.request.urlopen(req, context=self.ctx, timeout=30) as r:
+                return r.status, r.headers.get("Content-Type"), r.read()
+        except urllib.error.HTTPError as e:
+            return e.code, e.headers.get("Content-Type"), e.read()
+
+
+def read_bytes(path):
+    with open(path, "rb") as f:
+        return f.read()
+
+
+def local_time(line):
+    """Epoch seconds of a logback / log4j line's leading timestamp (local time)."""
+    return time.mktime(time.strptime(line[:19], "%Y-%m-%d %H:%M:%S"))
+
+
+def where_in(body, path, size_before):
+    """body is a run of whole lines of the (append-only) file at path that ends at or
+    after the file's size before the request: the stream was the file's current end."""
+    after = read_bytes(path)
+    pos = after.rfind(body)
+    if pos < 0 or (pos > 0 and after[pos - 1:pos] != b"\n") or pos + len(body) < size_before:
+        return None
+    return pos, after
 
 
 class DiagnosticsSupport(SandboxTestCase):
@@ -201,6 +235,132 @@ class DiagnosticsSupport(SandboxTestCase):
                              sb.sql("SELECT property, value FROM wf_setup WHERE property LIKE 'node::%'"))
             self.assertEqual(out["values"]["shared:wflow/app_datasource-default.properties:workflowPassword"],
                              out["keychain"][sb.state["id"] + "/db-password"])
+
+    def test_kubernetes_pod_log(self):
+        with Sandbox("jatos", nodes=2, extra=["--deployment", "kubernetes"], env=ENV) as sb:
+            sandbox(sb.dir, "fill-logs", "--mb", "2")
+            api, ns = K8s(sb.dir), "/api/v1/namespaces/jatos"
+            pods = {p["spec"]["nodeName"]: p["metadata"]["name"] for p in api.get(ns + "/pods")["items"]}
+            self.assertEqual(sorted(pods), ["jatos-1", "jatos-2"])
+            path = os.path.join(sb.install_dir(2), "logs", "application.log")
+            log = ns + "/pods/%s/log" % pods["jatos-2"]
+            # the whole stream: the node's main log as it was (it only grows)
+            size = os.path.getsize(path)
+            code, ctype, body = api.raw(log)
+            self.assertEqual((code, ctype), (200, "text/plain"))
+            self.assertGreaterEqual(len(body), 1.5 * MB * 0.95)
+            self.assertEqual(read_bytes(path)[:len(body)], body)
+            self.assertGreaterEqual(len(body), size)
+            # another pod's stream is its own node's file
+            code, _, other = api.raw(ns + "/pods/%s/log?limitBytes=4096" % pods["jatos-1"])
+            self.assertEqual(other, read_bytes(os.path.join(sb.install_dir(1), "logs", "application.log"))[:4096])
+            self.assertNotEqual(other, body[:4096])
+            # limitBytes: the first N bytes
+            code, _, head = api.raw(log + "?limitBytes=1000&container=jatos")
+            self.assertEqual((code, head), (200, body[:1000]))
+            # tailLines: the last N whole lines, up to the end of the file at the request
+            size = os.path.getsize(path)
+            code, _, tail = api.raw(log + "?tailLines=5")
+            self.assertEqual(code, 200)
+            self.assertEqual(tail.count(b"\n"), 5)
+            self.assertTrue(tail.endswith(b"\n"))
+            self.assertIsNotNone(where_in(tail, path, size))
+            # tailLines first, then limitBytes cuts: 300 bytes from the start of the 100th last line
+            size = os.path.getsize(path)
+            code, _, cut = api.raw(log + "?tailLines=100&limitBytes=300")
+            self.assertEqual((code, len(cut)), (200, 300))
+            pos, after = where_in(cut, path, 0)
+            self.assertGreaterEqual(after.count(b"\n", pos), 100)
+            self.assertLessEqual(after.count(b"\n", pos, size), 100)
+            # sinceSeconds: only lines of the last 10 minutes (fill-logs spread today's lines up to now;
+            # the node's own start-up lines before them are recent too), in the file's order
+            before = read_bytes(path).decode().splitlines()
+            started = time.time()
+            code, _, recent = api.raw(log + "?sinceSeconds=600")
+            lines = recent.decode().splitlines()
+            self.assertEqual(code, 200)
+            self.assertLess(len(recent), len(body) / 2)
+            self.assertTrue(all(local_time(x) >= started - 602 for x in lines), lines[:2])
+            inside = [x for x in before if local_time(x) >= started - 598]
+            self.assertGreater(len(inside), 10)
+            self.assertEqual([x for x in lines if x in set(inside)], inside)
+            # timestamps: RFC 3339 time, a space, the line
+            code, _, stamped = api.raw(log + "?tailLines=3&timestamps=true")
+            rows = stamped.decode().splitlines()
+            self.assertEqual(len(rows), 3)
+            for row in rows:
+                stamp, _, line = row.partition(" ")
+                self.assertRegex(stamp, r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$")
+                self.assertIn(line.encode() + b"\n", read_bytes(path))
+                t = time.mktime(time.strptime(stamp[:19], "%Y-%m-%dT%H:%M:%S")) - time.timezone
+                self.assertLess(abs(t - local_time(line)), 1.01)
+            # errors, as the real API server answers them
+            code, ctype, err = api.raw(log + "?container=mysql")
+            status = json.loads(err)
+            self.assertEqual((code, ctype, status["kind"], status["reason"], status["code"]),
+                             (400, "application/json", "Status", "BadRequest", 400))
+            self.assertEqual(status["message"], "container mysql is not valid for pod %s" % pods["jatos-2"])
+            code, _, err = api.raw(ns + "/pods/jatos-nope-x1/log")
+            status = json.loads(err)
+            self.assertEqual((code, status["reason"], status["message"]),
+                             (404, "NotFound", 'pods "jatos-nope-x1" not found'))
+            code, _, err = api.raw(log + "?limitBytes=0")
+            self.assertEqual((code, json.loads(err)["reason"]), (422, "Invalid"))
+            # kubectl reads it as from a real cluster
+            kubectl = run(["kubectl", "--kubeconfig", os.path.join(sb.dir, "kubeconfig"), "-n", "jatos", "logs",
+                           pods["jatos-1"], "--tail=4"])
+            self.assertEqual(len(kubectl.stdout.splitlines()), 4)
+            self.assertIn(kubectl.stdout.encode(), read_bytes(os.path.join(sb.install_dir(1), "logs",
+                                                                           "application.log")))
+
+    def test_compose_logs(self):
+        with Sandbox("openspecimen", nodes=2, extra=["--deployment", "compose"], env=ENV) as sb:
+            sandbox(sb.dir, "fill-logs", "--mb", "1")
+            logs = {k: os.path.join(sb.state["shared"], "logs", "os.openspecimen-%d.log" % k) for k in (1, 2)}
+            compose = "docker compose --project-directory %s logs " % os.path.join(sb.dir, "compose")
+
+            def split(stdout):
+                """{container: [line, ...]} in the order the lines came; the names' order."""
+                out, order = {}, []
+                for row in stdout.splitlines():
+                    m = re.match(r"^(\S+)( +)\| (.*)$", row)
+                    self.assertIsNotNone(m, row)
+                    self.assertEqual(len(m.group(1)) + len(m.group(2)), len("compose-openspecimen-1") + 2, row)
+                    if m.group(1) not in out:
+                        order.append(m.group(1))
+                    out.setdefault(m.group(1), []).append(m.group(3))
+                return out, order
+
+            # --tail N per container, in container order, from each node's main log
+            sizes = {k: os.path.getsize(p) for k, p in logs.items()}
+            r = sb.ssh(1, compose + "--no-color --tail 7 openspecimen")
+            self.assertEqual(r.returncode, 0, r.stderr)
+            got, order = split(r.stdout)
+            self.assertEqual(order, ["compose-openspecimen-1", "compose-openspecimen-2"])
+            for k in (1, 2):
+                lines = got["compose-openspecimen-%d" % k]
+                self.assertEqual(len(lines), 7)
+                self.assertIsNotNone(where_in(("\n".join(lines) + "\n").encode(), logs[k], sizes[k]))
+            # everything: each container's whole file
+            r = sb.ssh(1, compose + "--no-color")
+            self.assertEqual(r.returncode, 0, r.stderr)
+            got, _ = split(r.stdout)
+            for k in (1, 2):
+                whole = ("\n".join(got["compose-openspecimen-%d" % k]) + "\n").encode()
+                self.assertGreaterEqual(len(whole), 0.7 * MB)
+                self.assertEqual(read_bytes(logs[k])[:len(whole)], whole)
+            # -t: Docker's timestamp after the prefix
+            r = sb.ssh(1, compose + "--no-color -t --tail 2 openspecimen")
+            got, _ = split(r.stdout)
+            for lines in got.values():
+                self.assertEqual(len(lines), 2)
+                for line in lines:
+                    self.assertRegex(line, r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z \d{4}-\d\d-\d\d ")
+            # an unknown service: the same error as the other commands
+            r = sb.ssh(1, compose + "nope")
+            self.assertEqual((r.returncode, r.stdout, r.stderr.strip()), (1, "", "no such service: nope"))
+            r = sb.ssh(1, compose.replace("logs ", "ps ") + "nope")
+            self.assertEqual(r.stderr.strip(), "no such service: nope")
 
 
 if __name__ == "__main__":
