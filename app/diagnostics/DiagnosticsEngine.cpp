@@ -2,6 +2,7 @@
 
 #include "DiagnosticsWorker.h"
 #include "StatusJson.h"
+#include "config/KeyedConfigSession.h"
 #include "secrets/ClusterCredentials.h"
 #include "status/ClusterPoller.h"
 
@@ -66,14 +67,50 @@ void DiagnosticsEngine::start()
                 StatusJson::toJson(m_poller->status(), m_poller->assessment()).dump());
             m_poller->stop();
             m_poller->deleteLater();
-            if (!m_cancelled)
+            if (m_cancelled)
+                return;
+            // Hosts: the worker checks the files it reads from the nodes itself.
+            if (m_profile.profile.deployment.kind == DeploymentKind::Hosts)
                 collect(status);
+            else
+                readKeyedChecks(status);
         });
         m_poller->refreshNow();
     });
 }
 
-void DiagnosticsEngine::collect(const QByteArray &statusJson)
+// Kubernetes and Compose keep the configuration in Secrets, ConfigMaps or the .env:
+// the same checks as Cluster ▸ Configuration runs, read-only. A failure to read goes
+// into the bundle as the reason instead of the checks.
+void DiagnosticsEngine::readKeyedChecks(const QByteArray &statusJson)
+{
+    ConfigSession::Options options;
+    options.hostKeyPolicy = m_options.hostKeyPolicy;
+    options.connectTimeout = m_options.connectTimeout;
+    options.commandTimeout = m_options.idleTimeout;
+    m_keyed = KeyedConfigSession::create(m_profile, m_store, options, this);
+    if (!m_keyed) {
+        collect(statusJson);
+        return;
+    }
+    for (const QString &source : sourcesOf(m_profile.profile))
+        Q_EMIT sourceProgress(source, tr("checking the configuration"), 0);
+    connect(m_keyed, &KeyedConfigSession::hostKeyUnknown, m_keyed,
+        [keyed = m_keyed] { keyed->acceptHostKey(HostKeyDecision::Cancel); });
+    connect(m_keyed, &KeyedConfigSession::ready, m_keyed, [keyed = m_keyed] { keyed->read(); });
+    connect(m_keyed, &KeyedConfigSession::stateRead, this,
+        [this, statusJson](const KeyedConfigStateResult &read) {
+            const QByteArray checks = read.result
+                ? DiagnosticsWorker::checksJson(m_keyed->checks(*read.result))
+                : DiagnosticsWorker::checksJson({}, read.result.error().message);
+            m_keyed->deleteLater();
+            if (!m_cancelled)
+                collect(statusJson, checks);
+        });
+    m_keyed->open();
+}
+
+void DiagnosticsEngine::collect(const QByteArray &statusJson, const QByteArray &checksJson)
 {
     m_thread = std::make_unique<QThread>();
     m_thread->setObjectName(QStringLiteral("clusterdesk-diagnostics"));
@@ -91,7 +128,8 @@ void DiagnosticsEngine::collect(const QByteArray &statusJson)
     });
     m_thread->start();
     QMetaObject::invokeMethod(
-        m_worker, [worker = m_worker, statusJson] { worker->collect(statusJson); }, Qt::QueuedConnection);
+        m_worker, [worker = m_worker, statusJson, checksJson] { worker->collect(statusJson, checksJson); },
+        Qt::QueuedConnection);
 }
 
 void DiagnosticsEngine::cancel()
@@ -109,6 +147,8 @@ void DiagnosticsEngine::cancel()
         m_poller->stop();
         m_poller->deleteLater();
     }
+    if (m_keyed)
+        m_keyed->deleteLater();
     m_busy = false;
     DiagnosticsResult result;
     result.cancelled = true;

@@ -13,6 +13,7 @@
 #include <memory>
 
 class ClusterPoller;
+class KeyedConfigSession;
 class DiagnosticsWorker;
 class QThread;
 class SecretStore;
@@ -54,13 +55,15 @@ Q_SIGNALS:
     void finished(const DiagnosticsResult &result);
 
 private:
-    void collect(const QByteArray &statusJson);
+    void readKeyedChecks(const QByteArray &statusJson);
+    void collect(const QByteArray &statusJson, const QByteArray &checksJson = {});
 
     LoadedProfile m_profile;
     SecretStore *m_store;
     DiagnosticsOptions m_options;
     ProfileSecrets m_keychain;
     QPointer<ClusterPoller> m_poller;
+    QPointer<KeyedConfigSession> m_keyed;
     std::shared_ptr<std::atomic_bool> m_cancel = std::make_shared<std::atomic_bool>(false);
     std::unique_ptr<QThread> m_thread;
     DiagnosticsWorker *m_worker = nullptr;

@@ -102,10 +102,10 @@ void DiagnosticsWorker::requestCancel()
         m_assembler->cancel();
 }
 
-void DiagnosticsWorker::collect(const QByteArray &statusJson)
+void DiagnosticsWorker::collect(const QByteArray &statusJson, const QByteArray &givenChecks)
 {
     m_clock.start();
-    DiagnosticsResult result = run(statusJson);
+    DiagnosticsResult result = run(statusJson, givenChecks);
     result.elapsedMs = m_clock.elapsed();
     result.cancelled = result.cancelled || *m_cancel;
     if (result.cancelled) {
@@ -131,7 +131,30 @@ void DiagnosticsWorker::progress(const QString &source, const QString &entry, qi
     Q_EMIT sourceProgress(source, entry, p.done + p.current);
 }
 
-DiagnosticsResult DiagnosticsWorker::run(const QByteArray &statusJson)
+QByteArray DiagnosticsWorker::checksJson(const QList<ConfigCheck> &checks, const QString &error)
+{
+    Json out;
+    if (!error.isEmpty())
+        out["error"] = utf8(error);
+    Json list = Json::array();
+    for (const ConfigCheck &check : checks) {
+        Json c;
+        c["id"] = utf8(check.id);
+        c["title"] = utf8(check.title);
+        c["status"] = utf8(ConfigCheck::statusName(check.status));
+        c["detail"] = utf8(check.detail);
+        Json differing = Json::array();
+        for (const QString &n : check.nodes)
+            differing.push_back(utf8(n));
+        c["nodes"] = differing;
+        c["fix"] = utf8(check.fix);
+        list.push_back(c);
+    }
+    out["checks"] = list;
+    return QByteArray::fromStdString(out.dump(2)) + '\n';
+}
+
+DiagnosticsResult DiagnosticsWorker::run(const QByteArray &statusJson, const QByteArray &givenChecks)
 {
     DiagnosticsResult result;
     const DiagnosticsOptions &options = m_context.options;
@@ -249,25 +272,12 @@ DiagnosticsResult DiagnosticsWorker::run(const QByteArray &statusJson)
         for (const auto &[name, value] : s->foundSecrets())
             redactor.addSecret(name, value);
     }
+    local->setConfigChecks(givenChecks);
     if (!nodes.isEmpty()) {
         ConfigCheckInputs inputs;
         for (NodeSource *node : std::as_const(nodes))
             inputs.facts << NodeConfigReader::facts(profile.product, node->configSnapshot());
-        Json checks = Json::array();
-        for (const ConfigCheck &check : ConfigChecks::run(profile, inputs)) {
-            Json c;
-            c["id"] = utf8(check.id);
-            c["title"] = utf8(check.title);
-            c["status"] = utf8(ConfigCheck::statusName(check.status));
-            c["detail"] = utf8(check.detail);
-            Json differing = Json::array();
-            for (const QString &n : check.nodes)
-                differing.push_back(utf8(n));
-            c["nodes"] = differing;
-            c["fix"] = utf8(check.fix);
-            checks.push_back(c);
-        }
-        local->setConfigChecks(QByteArray::fromStdString(checks.dump(2)) + '\n');
+        local->setConfigChecks(checksJson(ConfigChecks::run(profile, inputs)));
     }
     for (BundleAssembler::Channel *channel : std::as_const(channels))
         channel->setRedactor(redactor);

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "config/ConfigChecks.h"
 #include "diagnostics/DiagnosticsSources.h"
 #include "diagnostics/DiagnosticsTypes.h"
 
@@ -32,12 +33,16 @@ public:
         std::shared_ptr<std::atomic_bool> cancel);
     ~DiagnosticsWorker() override;
 
-    // On the worker's thread. statusJson: StatusJson of the cluster, taken just before.
-    void collect(const QByteArray &statusJson);
+    // On the worker's thread. statusJson: StatusJson of the cluster, taken just before;
+    // checksJson: the configuration checks when the caller ran them (Kubernetes,
+    // Compose); on hosts the worker checks the files it reads.
+    void collect(const QByteArray &statusJson, const QByteArray &givenChecks = {});
     // From any thread: stops the collection as soon as every part notices.
     void requestCancel();
 
     static QStringList sourcesOf(const ClusterProfile &profile);
+    // cluster/config-checks.json: {"checks": [...]} or {"error": why they could not run}.
+    static QByteArray checksJson(const QList<ConfigCheck> &checks, const QString &error = {});
     static QString bundleName(const QString &cluster, const QDateTime &utc);
 
 Q_SIGNALS:
@@ -47,7 +52,7 @@ Q_SIGNALS:
     void finished(const DiagnosticsResult &result);
 
 private:
-    DiagnosticsResult run(const QByteArray &statusJson);
+    DiagnosticsResult run(const QByteArray &statusJson, const QByteArray &givenChecks);
     QByteArray manifest(const DiagnosticsResult &result, const BundleAssembler &assembler,
         const QDateTime &created, const QList<std::pair<QString, QString>> &sources, Redactor redactor) const;
     QByteArray readme(const QString &top) const;
