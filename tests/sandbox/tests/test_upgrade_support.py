@@ -307,7 +307,9 @@ class UpgradeSupport(OrchestratorTestCase):
                                   if e["node"] == "jatos-2" and e["event"] == "refused"]) >= 2, 30,
                      "a second start attempt of jatos-2")
             self.assertEqual(self.ready(sb), 1)
-            self.assertGreaterEqual(self.pods(sb)["jatos-2"]["status"]["containerStatuses"][0]["restartCount"], 1)
+            # the refusal is on record a moment before "kubelet" counts the restart
+            wait_for(lambda: self.pods(sb)["jatos-2"]["status"]["containerStatuses"][0]["restartCount"] >= 1, 10,
+                     "restartCount of jatos-2 to count the second attempt")
             if kubectl_path():
                 table = run([kubectl_path(), "--kubeconfig", os.path.join(sb.dir, "kubeconfig"), "--cache-dir",
                              os.path.join(sb.dir, "kube-cache"), "get", "pods", "-n", "jatos"]).stdout
